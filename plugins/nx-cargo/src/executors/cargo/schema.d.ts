@@ -1,0 +1,19 @@
+export interface CargoExecutorOptions {
+  /** The cargo subcommand. */
+  command: 'build' | 'check' | 'test' | 'clippy' | 'fmt' | 'doc' | 'run';
+  /** The package to act on (`-p`). */
+  package: string;
+  /** Folder to run cargo in, relative to the Nx workspace root: the crate's Cargo workspace root. */
+  cwd: string;
+  release?: boolean;
+  profile?: string;
+  features?: string[] | string;
+  allFeatures?: boolean;
+  noDefaultFeatures?: boolean;
+  /** Target triple (`--target`). */
+  target?: string;
+  /** Binary for `run`. */
+  bin?: string;
+  /** Extra arguments passed to cargo as they are. */
+  args?: string[] | string;
+}

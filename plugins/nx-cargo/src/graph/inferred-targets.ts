@@ -1,0 +1,73 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import type { CargoPackage } from '@nx-cargo/cargo-workspace';
+import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
+
+const EXECUTOR = 'nx-cargo:cargo';
+
+/** Environment variables that change what cargo and rustc produce. */
+const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS', 'CARGO_BUILD_TARGET'];
+
+export interface TargetContext {
+  pkg: CargoPackage;
+  /** Nx external node names of the crate's transitive external closure. */
+  externalClosure: string[];
+}
+
+/** The targets every crate gets, plus `run` for crates with binaries. */
+export function inferTargets({ pkg, externalClosure }: TargetContext): Record<string, TargetConfiguration<CargoExecutorOptions>> {
+  const inputs = cargoInputs(pkg, externalClosure);
+  const cargo = (command: CargoExecutorOptions['command'], cache: boolean, extra: Partial<CargoExecutorOptions> = {}) => ({
+    executor: EXECUTOR,
+    cache,
+    inputs,
+    options: { command, package: pkg.name, cwd: pkg.workspaceDir || '.', ...extra },
+    configurations: { release: { release: true } },
+  });
+  const targets: Record<string, TargetConfiguration<CargoExecutorOptions>> = {
+    build: cargo('build', true),
+    check: cargo('check', true),
+    test: cargo('test', true),
+    clippy: cargo('clippy', true),
+    fmt: { ...cargo('fmt', true), configurations: {} },
+    doc: cargo('doc', true),
+  };
+  const bin = defaultBinary(pkg);
+  if (bin !== undefined) targets.run = { ...cargo('run', false, bin === '' ? {} : { bin }), inputs: undefined };
+  return targets;
+}
+
+/**
+ * Everything that can change a cargo task's result: the crate's files and
+ * those of crates it depends on, the workspace manifest and lockfile, cargo
+ * config, toolchain, flags in the environment, and its own external closure
+ * named explicitly (otherwise Nx hashes every external node in the graph).
+ */
+function cargoInputs(pkg: CargoPackage, externalClosure: string[]) {
+  const ws = pkg.workspaceDir ? `{workspaceRoot}/${pkg.workspaceDir}` : '{workspaceRoot}';
+  return [
+    'default',
+    '^default',
+    `${ws}/Cargo.toml`,
+    `${ws}/Cargo.lock`,
+    `${ws}/.cargo/config.toml`,
+    `${ws}/.cargo/config`,
+    `${ws}/rust-toolchain.toml`,
+    `${ws}/rust-toolchain`,
+    '{workspaceRoot}/.cargo/config.toml',
+    '{workspaceRoot}/rust-toolchain.toml',
+    '{workspaceRoot}/rust-toolchain',
+    { runtime: pkg.workspaceDir ? `cd '${pkg.workspaceDir}' && rustc -vV` : 'rustc -vV' },
+    ...CARGO_ENV_INPUTS.map((env) => ({ env })),
+    { externalDependencies: externalClosure },
+  ];
+}
+
+/** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
+function defaultBinary(pkg: CargoPackage): string | undefined {
+  const bins = pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name);
+  if (bins.length === 0) return undefined;
+  const defaultRun = pkg.fields['default-run'];
+  if (typeof defaultRun === 'string') return defaultRun;
+  if (bins.length === 1) return bins[0];
+  return bins.includes(pkg.name) ? pkg.name : '';
+}

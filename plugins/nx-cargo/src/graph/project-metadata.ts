@@ -1,0 +1,11 @@
+import type { DependencyKind } from '@nx-cargo/cargo-workspace';
+
+/** What createNodes records on each crate's project for createDependencies to read back. */
+export interface CargoProjectMetadata {
+  package: string;
+  manifestFile: string;
+  workspaceDir: string;
+  pathDependencies: Array<{ dir: string; kind: DependencyKind }>;
+  /** External node names of the crate's direct external dependencies. */
+  externalDependencies: string[];
+}
