@@ -1,0 +1,123 @@
+// The real nx on a temporary workspace: projects, edges, build, test, the Nx
+// cache, and what a user sees when input is broken or cargo is missing.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
+
+const FROM_CACHE = /\[local cache\]/;
+
+describe('a Cargo workspace under real nx', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+  });
+  after(() => ws.dispose());
+
+  it('lists one project per crate', () => {
+    const projects = JSON.parse(ws.nxOk(['show', 'projects', '--json']).stdout);
+    assert.deepEqual(projects.sort(), ['greet', 'hello-cli', 'words']);
+  });
+
+  it('has the crate-to-crate edges', () => {
+    const graph = ws.graph();
+    const edges = (name) => graph.dependencies[name].map((edge) => edge.target).sort();
+    assert.deepEqual(edges('hello-cli'), ['greet']);
+    assert.deepEqual(edges('greet'), ['words']);
+    assert.deepEqual(edges('words'), []);
+  });
+
+  it('infers the targets', () => {
+    const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
+    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'check', 'clippy', 'doc', 'fmt', 'run', 'test']);
+    assert.equal(project.targets.build.executor, 'nx-cargo:cargo');
+  });
+
+  it('builds and tests through cargo', () => {
+    const build = ws.nxOk(['build', 'hello-cli']);
+    assert.match(build.output, /Compiling hello-cli/);
+    assert.ok(existsSync(`${ws.root}/target/debug/hello-cli`));
+    const test = ws.nxOk(['test', 'greet']);
+    assert.match(test.output, /test tests::greets \.\.\. ok/);
+  });
+
+  it('serves an unchanged build from the Nx cache', () => {
+    const again = ws.nxOk(['build', 'hello-cli']);
+    assert.match(again.output, FROM_CACHE);
+    assert.match(again.output, /Cache: +1\/1 hit/);
+  });
+
+  it('runs again after a source edit in the crate or a dependency', () => {
+    ws.write('crates/words/src/lib.rs', 'pub const HELLO: &str = "Hi";\n');
+    const rebuilt = ws.nxOk(['build', 'hello-cli']);
+    assert.doesNotMatch(rebuilt.output, FROM_CACHE);
+    assert.doesNotMatch(rebuilt.output, /existing outputs match the cache/);
+    assert.match(rebuilt.output, /Compiling words/);
+  });
+
+  it('builds the release profile with --configuration=release', () => {
+    ws.nxOk(['build', 'hello-cli', '--configuration=release']);
+    assert.ok(existsSync(`${ws.root}/target/release/hello-cli`));
+  });
+
+  it('returns cargo failure as task failure', () => {
+    ws.write('crates/greet/src/lib.rs', 'pub fn greeting(name: &str) -> String { name }\n');
+    const broken = ws.nx(['build', 'greet']);
+    assert.notEqual(broken.status, 0);
+    assert.match(broken.output, /error\[E0308\]/);
+  });
+});
+
+describe('bad input', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+    ws.write('crates/broken/Cargo.toml', '[package]\nname = "broken"\nversion = = "1"\n');
+    ws.write('Cargo.lock', 'version = 4\n[[package]\nname = "x"\n');
+  });
+  after(() => ws.dispose());
+
+  it('keeps the other projects and names the file and line of the malformed manifest', () => {
+    const result = ws.nxOk(['show', 'projects', '--json']);
+    assert.deepEqual(JSON.parse(result.stdout).sort(), ['greet', 'hello-cli', 'words']);
+    assert.match(result.output, /crates\/broken\/Cargo\.toml:3:\d+: invalid TOML/);
+  });
+
+  it('names the lockfile that does not parse', () => {
+    assert.match(ws.nx(['show', 'projects']).output, /Cargo\.lock:2:\d+/);
+  });
+
+  it('builds the graph without cargo on PATH, and the executor says how to install it', () => {
+    const path = `${dirname(process.execPath)}:/usr/bin:/bin`;
+    assert.equal(existsSync('/usr/bin/cargo'), false, 'this check needs a machine without /usr/bin/cargo');
+    ws.copyFrom('e2e/fixtures/basic/Cargo.lock', 'Cargo.lock');
+    const projects = ws.nxOk(['show', 'projects', '--json'], { PATH: path });
+    assert.ok(JSON.parse(projects.stdout).includes('greet'));
+    const build = ws.nx(['build', 'greet', '--skip-nx-cache'], { PATH: path });
+    assert.notEqual(build.status, 0);
+    assert.match(build.output, /cargo was not found on PATH\. Install Rust with rustup/);
+  });
+});
+
+describe('with the Nx daemon', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+    ws.git('init', '-q');
+  });
+  after(() => {
+    ws.nx(['daemon', '--stop'], { NX_DAEMON: 'true' });
+    ws.dispose();
+  });
+
+  it('serves the same projects and edges', () => {
+    ws.nxOk(['graph', '--file=graph.json'], { NX_DAEMON: 'true' });
+    const { graph } = JSON.parse(ws.read('graph.json'));
+    assert.deepEqual(Object.keys(graph.nodes).sort(), ['greet', 'hello-cli', 'words']);
+    assert.deepEqual(graph.dependencies['hello-cli'].map((edge) => edge.target), ['greet']);
+  });
+});

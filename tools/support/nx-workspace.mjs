@@ -1,0 +1,69 @@
+// An Nx workspace (temporary unless a folder is given) that uses this
+// repository's built plugin, and a way to run the real `nx` binary in it.
+// Shared by e2e tests, benchmarks and the README's example.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const NX_BIN = join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js');
+
+/** Plain, reproducible Nx: no daemon, no cloud, no TUI. */
+export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
+
+export class NxWorkspace {
+  constructor({ root } = {}) {
+    if (root) rmSync(root, { recursive: true, force: true });
+    this.root = root ?? mkdtempSync(join(tmpdir(), 'nx-cargo-'));
+    mkdirSync(this.root, { recursive: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    this.write('package.json', JSON.stringify({ name: 'e2e-root', private: true }, null, 2));
+    this.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'] }, null, 2));
+    this.write('.gitignore', 'node_modules\ntarget\n.nx\n');
+  }
+
+  write(path, text) {
+    const full = join(this.root, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+
+  read(path) {
+    return readFileSync(join(this.root, path), 'utf8');
+  }
+
+  /** Copies a folder of this repository into the workspace. */
+  copyFrom(source, destination = '') {
+    cpSync(join(REPO_ROOT, source), join(this.root, destination), { recursive: true });
+  }
+
+  git(...args) {
+    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+  }
+
+  /** Runs nx; returns { status, stdout, stderr, output } without throwing. */
+  nx(args, env = {}) {
+    const merged = { ...process.env, ...NX_ENV, ...env };
+    for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+    const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+  }
+
+  /** Runs nx and fails with its whole output when it does not exit 0. */
+  nxOk(args, env = {}) {
+    const result = this.nx(args, env);
+    if (result.status !== 0) throw new Error(`nx ${args.join(' ')} exited ${result.status}\n${result.output}`);
+    return result;
+  }
+
+  graph() {
+    this.nxOk(['graph', '--file=graph.json']);
+    return JSON.parse(this.read('graph.json')).graph;
+  }
+
+  dispose() {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
