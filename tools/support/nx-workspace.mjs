@@ -48,7 +48,10 @@ export class NxWorkspace {
     const merged = { ...process.env, ...NX_ENV, ...env };
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
     const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+    // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines
+    // can arrive split, so `output` folds all white space for matching.
+    const output = `${result.stdout}\n${result.stderr}`.replace(/\s+/g, ' ');
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, output };
   }
 
   /** Runs nx and fails with its whole output when it does not exit 0. */
