@@ -45,7 +45,10 @@ export class NxWorkspace {
 
   /** Runs nx; returns { status, stdout, stderr, output } without throwing. */
   nx(args, env = {}) {
-    const merged = { ...process.env, ...NX_ENV, ...env };
+    // Nx 24 shares its cache between checkouts of one workspace identity
+    // under ~/.nx; each workspace here keeps its own so runs never hit
+    // entries written by another test or an earlier run.
+    const merged = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), ...env };
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
     const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines
