@@ -1,4 +1,4 @@
-import { DependencyType, type CreateDependenciesContext, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 import type { CargoProjectMetadata } from './project-metadata.js';
 
 /**
@@ -10,13 +10,15 @@ export function createCargoDependencies(context: CreateDependenciesContext): Raw
   const byRoot = new Map<string, string>();
   for (const [name, project] of Object.entries(context.projects)) byRoot.set(project.root === '.' ? '' : project.root, name);
 
+  // The enum's value, written out: loading @nx/devkit at run time costs ~200 ms per nx process.
+  const staticEdge = 'static' as DependencyType.static;
   const edges: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
   const add = (source: string, target: string, sourceFile: string) => {
     const key = `${source}\0${target}`;
     if (source === target || seen.has(key)) return;
     seen.add(key);
-    edges.push({ source, target, sourceFile, type: DependencyType.static });
+    edges.push({ source, target, sourceFile, type: staticEdge });
   };
   for (const [source, project] of Object.entries(context.projects)) {
     const cargo = (project.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;

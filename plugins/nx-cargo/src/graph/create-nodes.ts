@@ -1,4 +1,4 @@
-import { logger, type CreateNodesContextV2, type CreateNodesResult, type ProjectConfiguration } from '@nx/devkit';
+import type { CreateNodesContextV2, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
 import {
   CargoModelError,
   externalClosure,
@@ -12,7 +12,8 @@ import {
 } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
-import { inferTargets } from './inferred-targets.js';
+import { warn } from './warn.js';
+import { CARGO_INPUT, cargoNamedInput, inferTargets } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
@@ -31,7 +32,7 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
 
   const results: Result = [];
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
-    if (notice) logger.warn(`nx-cargo: ${notice}`);
+    if (notice) warn(notice);
     const lock = lockfiles.read(pkg.workspaceDir);
     const closure = lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [];
     const project: ProjectConfiguration = {
@@ -39,11 +40,12 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
       root: pkg.dir || '.',
       projectType: pkg.targets.some((target) => target.kind.includes('bin')) ? 'application' : 'library',
       metadata: { technologies: ['cargo'], cargo: projectMetadata(pkg, lock, externals) } as ProjectConfiguration['metadata'],
-      targets: inferTargets({ pkg, externalClosure: closure }),
+      namedInputs: { [CARGO_INPUT]: cargoNamedInput(pkg, closure) },
+      targets: inferTargets(pkg),
     };
     results.push([pkg.manifestFile, { projects: { [project.root]: project } }]);
   }
-  for (const error of [...repository.errors, ...lockfiles.errors]) logger.warn(`nx-cargo: ${error.message}`);
+  for (const error of [...repository.errors, ...lockfiles.errors]) warn(error.message);
   if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: externals.nodes }];
   return results;
 }
