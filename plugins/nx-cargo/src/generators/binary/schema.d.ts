@@ -1,0 +1,6 @@
+export interface CrateGeneratorSchema {
+  /** The Cargo package name. */
+  name: string;
+  /** Folder of the new crate, relative to the workspace root; `crates/<name>` when absent. */
+  directory?: string;
+}

@@ -1,0 +1,51 @@
+import { readNxJson, updateNxJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
+import type { InitGeneratorSchema } from './schema.js';
+
+export const PLUGIN_NAME = 'nx-cargo';
+
+/** The root manifest `init` writes: a virtual workspace whose crates live under crates/. */
+export const ROOT_MANIFEST = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n';
+
+/**
+ * `nx g nx-cargo:init`: registers the plugin, creates a root virtual Cargo
+ * workspace when there is no root Cargo.toml, and ignores `target`. Running it
+ * again changes nothing.
+ */
+export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = {}): Promise<void> {
+  registerPlugin(tree);
+  if (!tree.exists('Cargo.toml')) tree.write('Cargo.toml', ROOT_MANIFEST);
+  ignoreTarget(tree);
+}
+
+export default initGenerator;
+
+function isThisPlugin(entry: unknown): boolean {
+  if (typeof entry === 'string') return entry === PLUGIN_NAME;
+  return typeof entry === 'object' && entry !== null && (entry as { plugin?: unknown }).plugin === PLUGIN_NAME;
+}
+
+export function registerPlugin(tree: Tree): void {
+  const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
+  const plugins = nxJson.plugins ?? [];
+  if (plugins.some(isThisPlugin)) return;
+  const updated = { ...nxJson, plugins: [...plugins, PLUGIN_NAME] };
+  // updateNxJson does nothing at all when nx.json is missing.
+  if (tree.exists('nx.json')) updateNxJson(tree, updated);
+  else tree.write('nx.json', `${JSON.stringify(updated, null, 2)}\n`);
+}
+
+/** Lines that already keep the root target folder out of git. */
+const IGNORES_TARGET = new Set(['target', 'target/', '/target', '/target/', '**/target', '**/target/', 'target/**', '/target/**']);
+
+export function ignoreTarget(tree: Tree): void {
+  const text = tree.exists('.gitignore') ? (tree.read('.gitignore', 'utf-8') ?? '') : '';
+  let ignored = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (IGNORES_TARGET.has(line)) ignored = true;
+    else if (line.startsWith('!') && IGNORES_TARGET.has(line.slice(1))) ignored = false;
+  }
+  if (ignored) return;
+  const separator = text === '' || text.endsWith('\n') ? '' : '\n';
+  tree.write('.gitignore', `${text}${separator}# Cargo build output\ntarget\n`);
+}

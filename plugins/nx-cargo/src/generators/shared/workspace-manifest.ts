@@ -1,0 +1,179 @@
+import picomatch from 'picomatch';
+import { parse } from 'smol-toml';
+import { posix } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { scanTomlLayout, type TomlArraySpan } from './toml-layout.js';
+
+export type TomlTable = Record<string, unknown>;
+
+export function isTable(value: unknown): value is TomlTable {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Parses a manifest, naming the file in the error when it is not valid TOML. */
+export function parseManifest(file: string, text: string): TomlTable {
+  try {
+    return parse(text) as TomlTable;
+  } catch (error) {
+    throw new Error(`${file} is not valid TOML, fix it first: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+const GLOB_CHARS = /[*?[\]{}]/;
+
+/** A workspace-relative path as Cargo compares it: no `./`, no trailing `/`. */
+function normalize(path: string): string {
+  const normalized = posix.normalize(path).replace(/\/+$/, '');
+  return normalized === '.' ? '' : normalized;
+}
+
+/**
+ * Whether Cargo counts `dir` (relative to the workspace root) as a member of
+ * the workspace whose `[workspace]` table is given: named literally in
+ * `members`, or matched by a `members` glob and not under an `exclude` path
+ * (a literal entry wins over `exclude`, as in Cargo's `is_excluded`).
+ */
+export function isWorkspaceMember(workspace: TomlTable, dir: string): boolean {
+  const target = normalize(dir);
+  const members = stringList(workspace.members).map(normalize);
+  if (members.includes(target)) return true;
+  const excluded = stringList(workspace.exclude)
+    .map(normalize)
+    .some((path) => path === '' || target === path || target.startsWith(`${path}/`));
+  if (excluded) return false;
+  return members.some((pattern) => GLOB_CHARS.test(pattern) && picomatch(pattern, { dot: true })(target));
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/**
+ * Adds `member` to `workspace.members` by editing the text: the rest of the
+ * file (comments, order, formatting) is left as it was. Handles a
+ * single-line or multi-line `members` array, a `[workspace]` table without
+ * `members`, and a manifest without a workspace (a `[workspace]` table is
+ * appended). The result is parsed again and must differ from the original
+ * only by the new member.
+ */
+export function addWorkspaceMember(file: string, text: string, member: string): string {
+  const before = parseManifest(file, text);
+  const updated = insertMember(file, text, JSON.stringify(member));
+  let after: TomlTable;
+  try {
+    after = parse(updated) as TomlTable;
+  } catch (error) {
+    throw new Error(`could not add \`${member}\` to workspace.members in ${file} (${(error as Error).message.split('\n')[0]}): add it by hand`);
+  }
+  if (!isDeepStrictEqual(plain(withoutMember(after, member, before)), plain(before))) {
+    throw new Error(`could not add \`${member}\` to workspace.members in ${file} without changing anything else: add it by hand`);
+  }
+  return updated;
+}
+
+/** smol-toml's tables have no prototype: copy into plain objects to compare. */
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof Date) return `${value.constructor.name}:${value.toISOString()}`;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
+  return value;
+}
+
+/** `after` with the added member taken out again, for comparison with `before`. */
+function withoutMember(after: TomlTable, member: string, before: TomlTable): TomlTable {
+  if (!isTable(after.workspace)) return after;
+  const members = Array.isArray(after.workspace.members) ? [...after.workspace.members] : [];
+  const index = members.lastIndexOf(member);
+  if (index === -1) return after;
+  members.splice(index, 1);
+  const workspace: TomlTable = { ...after.workspace, members };
+  const hadMembers = isTable(before.workspace) && 'members' in before.workspace;
+  if (!hadMembers && members.length === 0) delete workspace.members;
+  const result: TomlTable = { ...after, workspace };
+  if (!('workspace' in before) && Object.keys(workspace).length === 0) delete result.workspace;
+  return result;
+}
+
+const same = (a: string[], b: string[]) => a.length === b.length && a.every((part, i) => part === b[i]);
+
+function insertMember(file: string, text: string, literal: string): string {
+  const layout = scanTomlLayout(text);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+
+  const members = layout.entries.find((entry) => same(entry.path, ['workspace', 'members']));
+  if (members) {
+    if (!members.array) throw new Error(`workspace.members in ${file} is not an array: fix it first`);
+    return insertIntoArray(text, members.array, literal, eol);
+  }
+  if (layout.entries.some((entry) => same(entry.path, ['workspace']))) {
+    throw new Error(`the workspace in ${file} is an inline table: add \`members = [${literal}]\` to it by hand`);
+  }
+
+  const header = layout.headers.find((h) => !h.isArray && same(h.path, ['workspace']));
+  if (header) {
+    const line = `members = [${literal}]`;
+    if (header.lineEnd >= text.length) return `${text}${eol}${line}${eol}`;
+    const afterNewline = header.lineEnd + 1;
+    return text.slice(0, afterNewline) + line + eol + text.slice(afterNewline);
+  }
+
+  // `workspace.resolver = "2"` at the top level defines the table with dotted
+  // keys: a `[workspace]` header would redefine it, so add a dotted key too.
+  const dotted = layout.entries.find((entry) => entry.key.length > 1 && entry.path[0] === 'workspace' && entry.path.length === entry.key.length);
+  if (dotted) {
+    const firstHeader = layout.headers[0];
+    const line = `workspace.members = [${literal}]`;
+    if (!firstHeader) return `${text}${text === '' || text.endsWith('\n') ? '' : eol}${line}${eol}`;
+    return text.slice(0, firstHeader.start) + line + eol + eol + text.slice(firstHeader.start);
+  }
+
+  // No workspace yet (a root package): append one. A `[workspace]` header may
+  // follow sub-tables such as `[workspace.package]`.
+  const separator = text === '' ? '' : text.endsWith('\n') ? eol : eol + eol;
+  return `${text}${separator}[workspace]${eol}members = [${literal}]${eol}`;
+}
+
+function insertIntoArray(text: string, array: TomlArraySpan, literal: string, eol: string): string {
+  const { open, close, items } = array;
+  const multiLine = text.slice(open, close).includes('\n');
+
+  if (items.length === 0) {
+    if (!multiLine) return text.slice(0, open + 1) + literal + text.slice(close);
+    const closeLineStart = text.lastIndexOf('\n', close - 1) + 1;
+    const beforeClose = text.slice(closeLineStart, close);
+    if (beforeClose.trim() !== '') return text.slice(0, close) + literal + text.slice(close);
+    return text.slice(0, closeLineStart) + beforeClose + '    ' + literal + ',' + eol + text.slice(closeLineStart);
+  }
+
+  const last = items[items.length - 1];
+  const trailingComma = last.comma !== undefined;
+  if (!multiLine) return text.slice(0, last.end) + ', ' + literal + text.slice(last.end);
+
+  const indent = itemIndent(text, array);
+  const afterLast = trailingComma ? (last.comma as number) + 1 : last.end;
+  const newline = text.indexOf('\n', afterLast);
+  if (newline !== -1 && newline < close) {
+    // The closing bracket is on a later line: the new item gets a line of its
+    // own after the last item's line, which keeps any comment on that line.
+    const lineEnd = text[newline - 1] === '\r' ? newline - 1 : newline;
+    const line = eol + indent + literal + (trailingComma ? ',' : '');
+    const withItem = text.slice(0, lineEnd) + line + text.slice(lineEnd);
+    return trailingComma ? withItem : withItem.slice(0, last.end) + ',' + withItem.slice(last.end);
+  }
+  // `    "b"]`: the closing bracket shares the last item's line.
+  const insertion = (trailingComma ? '' : ',') + eol + indent + literal + (trailingComma ? ',' : '');
+  return text.slice(0, afterLast) + insertion + text.slice(afterLast);
+}
+
+/** The indentation of the items that start their own line (the last such one). */
+function itemIndent(text: string, array: TomlArraySpan): string {
+  for (const item of [...array.items].reverse()) {
+    const lineStart = text.lastIndexOf('\n', item.start - 1) + 1;
+    const prefix = text.slice(lineStart, item.start);
+    if (lineStart > array.open && /^[ \t]*$/.test(prefix)) return prefix;
+  }
+  const first = array.items[0];
+  const lineStart = text.lastIndexOf('\n', first.start - 1) + 1;
+  // `members = ["a",` continued below: align with the first item.
+  return lineStart <= array.open ? ' '.repeat(first.start - lineStart) : '    ';
+}
