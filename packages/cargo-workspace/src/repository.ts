@@ -59,6 +59,8 @@ class RepositoryBuilder {
   private readonly roots = new Map<string, string | undefined>();
   private readonly packages = new Map<string, CargoPackage | undefined>();
   private readonly workspaces = new Map<string, CargoWorkspace>();
+  /** Members of each workspace by root folder, for constant-time membership checks. */
+  private readonly memberDirs = new Map<string, Set<string>>();
 
   constructor(fs: FileSystem) {
     this.loader = new ManifestLoader(fs);
@@ -77,8 +79,8 @@ class RepositoryBuilder {
     const packages = [...this.packages.values()].filter((pkg): pkg is CargoPackage => pkg !== undefined);
     for (const pkg of packages) pkg.workspaceDir = this.workspaceDirOf(pkg);
     return {
-      workspaces: [...this.workspaces.values()].sort((a, b) => a.dir.localeCompare(b.dir)),
-      packages: packages.sort((a, b) => a.dir.localeCompare(b.dir)),
+      workspaces: [...this.workspaces.values()].sort((a, b) => byCodePoint(a.dir, b.dir)),
+      packages: packages.sort((a, b) => byCodePoint(a.dir, b.dir)),
       errors: this.errors,
     };
   }
@@ -128,6 +130,7 @@ class RepositoryBuilder {
     }
     visit(root.dir, '.');
     workspace.members.sort();
+    this.memberDirs.set(root.dir, new Set(workspace.members));
     this.checkUniqueNames(workspace);
     return workspace;
   }
@@ -190,7 +193,8 @@ class RepositoryBuilder {
     if (rootDir === undefined || rootDir === pkg.dir) return pkg.dir;
     const rootManifest = this.loader.load(joinPath(rootDir, 'Cargo.toml'));
     if (!rootManifest?.workspace) return pkg.dir;
-    if (this.workspace(rootManifest).members.includes(pkg.dir)) return rootDir;
+    this.workspace(rootManifest);
+    if (this.memberDirs.get(rootDir)?.has(pkg.dir)) return rootDir;
     this.errors.push(
       new WorkspaceError(
         { file: pkg.manifestFile },
@@ -228,6 +232,11 @@ class RepositoryBuilder {
       byName.set(name, dir);
     }
   }
+}
+
+/** Locale-independent and much cheaper than localeCompare, which showed in profiles. */
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Cargo's `is_excluded`: under an `exclude` path and not under a literal `members` entry. */

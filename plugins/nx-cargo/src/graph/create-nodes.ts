@@ -1,103 +1,33 @@
-import type { CreateNodesContextV2, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
-import {
-  CargoModelError,
-  externalClosure,
-  loadCargoRepository,
-  nodeFileSystem,
-  parseLockfile,
-  resolveLockDependencies,
-  type CargoPackage,
-  type FileSystem,
-  type Lockfile,
-} from '@nx-cargo/cargo-workspace';
-import { posix } from 'node:path';
-import { ExternalNodes } from './external-nodes.js';
-import { warn } from './warn.js';
-import { CARGO_INPUT, cargoNamedInput, inferTargets } from './inferred-targets.js';
+import type { CreateNodesContextV2 } from '@nx/devkit';
+import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCargoGraph, type CreateNodesResults } from './cargo-graph.js';
+import { GraphCache, graphCacheKey } from './graph-cache.js';
 import type { NxCargoPluginOptions } from './options.js';
-import { nameCrates, type ForeignProject } from './project-names.js';
-import type { CargoProjectMetadata } from './project-metadata.js';
+import { recordingFileSystem } from './recording-file-system.js';
+import { warn } from './warn.js';
 
 /** Cargo manifests, plus the files that name other plugins' projects (to avoid name clashes). */
 export const CARGO_NODES_GLOB = '**/{Cargo.toml,package.json,project.json}';
 
-type Result = Array<readonly [string, CreateNodesResult]>;
+/** Versions of the code that computes the graph: a new release must not reuse an old graph. */
+const CODE_VERSIONS = [join(__dirname, '../../package.json'), require.resolve('@nx-cargo/cargo-workspace/package.json')].map(
+  (file) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version,
+);
 
-export function createCargoNodes(configFiles: readonly string[], options: NxCargoPluginOptions | undefined, context: CreateNodesContextV2): Result {
-  const fs = nodeFileSystem(context.workspaceRoot);
-  const manifests = configFiles.filter((file) => posix.basename(file) === 'Cargo.toml');
-  const repository = loadCargoRepository(fs, manifests);
-  const lockfiles = new LockfileReader(fs);
-  const externals = new ExternalNodes();
-
-  const results: Result = [];
-  for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
-    if (notice) warn(notice);
-    const lock = lockfiles.read(pkg.workspaceDir);
-    const closure = lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [];
-    const project: ProjectConfiguration = {
-      name: projectName,
-      root: pkg.dir || '.',
-      projectType: pkg.targets.some((target) => target.kind.includes('bin')) ? 'application' : 'library',
-      metadata: { technologies: ['cargo'], cargo: projectMetadata(pkg, lock, externals) } as ProjectConfiguration['metadata'],
-      namedInputs: { [CARGO_INPUT]: cargoNamedInput(pkg, closure) },
-      targets: inferTargets(pkg),
-    };
-    results.push([pkg.manifestFile, { projects: { [project.root]: project } }]);
+export function createCargoNodes(configFiles: readonly string[], options: NxCargoPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
+  const sortedFiles = [...configFiles].sort();
+  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_VERSIONS, options ?? {}, sortedFiles]));
+  // Nx's own switch for not reusing a project graph turns this cache off too.
+  const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
+  let graph = useCache ? cache.read() : undefined;
+  if (!graph) {
+    const startedAtNs = BigInt(Date.now()) * 1_000_000n;
+    const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
+    graph = buildCargoGraph(fs, sortedFiles, options);
+    if (useCache) cache.write(graph, readPaths, startedAtNs);
   }
-  for (const error of [...repository.errors, ...lockfiles.errors]) warn(error.message);
-  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: externals.nodes }];
-  return results;
-}
-
-function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, externals: ExternalNodes): CargoProjectMetadata {
-  const own = lock?.packages.find((entry) => entry.name === pkg.name && entry.version === pkg.version && entry.source === undefined);
-  return {
-    package: pkg.name,
-    manifestFile: pkg.manifestFile,
-    workspaceDir: pkg.workspaceDir,
-    pathDependencies: pkg.dependencies
-      .filter((dep) => dep.path !== undefined)
-      .map((dep) => ({ dir: dep.path as string, kind: dep.kind })),
-    externalDependencies: own && lock ? resolveLockDependencies(lock, own).filter((dep) => dep.source).map((dep) => externals.nameOf(dep)) : [],
-  };
-}
-
-/** Parses each workspace's Cargo.lock once; a broken one is reported, not fatal. */
-class LockfileReader {
-  readonly errors: CargoModelError[] = [];
-  private readonly cache = new Map<string, Lockfile | undefined>();
-
-  constructor(private readonly fs: FileSystem) {}
-
-  read(workspaceDir: string): Lockfile | undefined {
-    if (this.cache.has(workspaceDir)) return this.cache.get(workspaceDir);
-    const file = workspaceDir ? `${workspaceDir}/Cargo.lock` : 'Cargo.lock';
-    const text = this.fs.readFile(file);
-    let lock: Lockfile | undefined;
-    try {
-      lock = text === undefined ? undefined : parseLockfile(file, text);
-    } catch (error) {
-      if (!(error instanceof CargoModelError)) throw error;
-      this.errors.push(error);
-    }
-    this.cache.set(workspaceDir, lock);
-    return lock;
-  }
-}
-
-/** Names of projects defined by package.json or project.json files. */
-function readForeignProjects(fs: FileSystem, configFiles: readonly string[]): ForeignProject[] {
-  const projects: ForeignProject[] = [];
-  for (const file of configFiles) {
-    if (posix.basename(file) === 'Cargo.toml') continue;
-    try {
-      const name = (JSON.parse(fs.readFile(file) ?? '{}') as { name?: unknown }).name;
-      const root = posix.dirname(file);
-      if (typeof name === 'string') projects.push({ name, root: root === '.' ? '' : root });
-    } catch {
-      // Not our file to validate: the plugin that owns it reports its problems.
-    }
-  }
-  return projects;
+  for (const message of graph.warnings) warn(message);
+  return graph.results;
 }
