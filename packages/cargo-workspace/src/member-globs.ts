@@ -1,6 +1,7 @@
 import picomatch from 'picomatch';
 import type { FileSystem } from './file-system.js';
-import { joinPath } from './paths.js';
+import type { WorkspaceConfig } from './manifest.js';
+import { isWithin, joinPath } from './paths.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -43,4 +44,25 @@ function descendants(fs: FileSystem, dir: string): string[] {
       const child = joinPath(dir, entry.name);
       return [child, ...descendants(fs, child)];
     });
+}
+
+type MemberLists = Pick<WorkspaceConfig, 'members' | 'exclude'>;
+
+/** Cargo's `is_excluded`: under an `exclude` path and not under a literal `members` entry. */
+export function isExcludedFromWorkspace(workspaceDir: string, config: MemberLists, dir: string): boolean {
+  const under = (entries: readonly string[]) => entries.some((entry) => isWithin(dir, joinPath(workspaceDir, entry)));
+  return under(config.exclude) && !under(config.members ?? []);
+}
+
+/**
+ * Whether `workspace.members` names `dir` (repo-relative): literally, or by
+ * a glob that `exclude` does not override. Path dependencies that join a
+ * workspace without being listed are not covered here.
+ */
+export function isListedMember(workspaceDir: string, config: MemberLists, dir: string): boolean {
+  const patterns = config.members ?? [];
+  if (patterns.some((pattern) => !GLOB_CHARS.test(pattern) && joinPath(workspaceDir, pattern) === dir)) return true;
+  const relative = workspaceDir === '' ? dir : isWithin(dir, workspaceDir) ? dir.slice(workspaceDir.length + 1) : undefined;
+  if (relative === undefined || isExcludedFromWorkspace(workspaceDir, config, dir)) return false;
+  return patterns.some((pattern) => GLOB_CHARS.test(pattern) && picomatch(joinPath(pattern), { dot: true })(relative));
 }

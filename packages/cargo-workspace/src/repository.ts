@@ -3,7 +3,7 @@ import { CargoModelError, ManifestError, WorkspaceError } from './errors.js';
 import type { FileSystem } from './file-system.js';
 import type { Manifest, WorkspaceConfig } from './manifest.js';
 import { ManifestLoader } from './manifest-loader.js';
-import { expandMemberPattern } from './member-globs.js';
+import { expandMemberPattern, isExcludedFromWorkspace } from './member-globs.js';
 import { resolvePackageFields } from './package-fields.js';
 import { dirOf, escapesRoot, isWithin, joinPath } from './paths.js';
 import { discoverTargets, type CargoTarget } from './targets.js';
@@ -108,7 +108,7 @@ class RepositoryBuilder {
         return;
       }
       if (isPathDependency && !isWithin(dir, root.dir) && this.rootOf(dir) !== root.dir) return;
-      if (isExcluded(workspace, dir)) return;
+      if (isExcludedFromWorkspace(workspace.dir, workspace.config, dir)) return;
       seen.add(dir);
       if (!manifest.package) return;
       workspace.members.push(dir);
@@ -146,7 +146,7 @@ class RepositoryBuilder {
       for (let ancestor = dir; ancestor !== '' && root === undefined; ) {
         ancestor = dirOf(ancestor);
         const candidate = this.loader.load(joinPath(ancestor, 'Cargo.toml'));
-        if (candidate?.workspace && !isExcluded({ dir: ancestor, config: candidate.workspace }, dir)) root = ancestor;
+        if (candidate?.workspace && !isExcludedFromWorkspace(ancestor, candidate.workspace, dir)) root = ancestor;
       }
     }
     this.roots.set(dir, root);
@@ -237,12 +237,6 @@ class RepositoryBuilder {
 /** Locale-independent and much cheaper than localeCompare, which showed in profiles. */
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Cargo's `is_excluded`: under an `exclude` path and not under a literal `members` entry. */
-function isExcluded(workspace: { dir: string; config: WorkspaceConfig }, dir: string): boolean {
-  const under = (entries: readonly string[]) => entries.some((entry) => isWithin(dir, joinPath(workspace.dir, entry)));
-  return under(workspace.config.exclude) && !under(workspace.config.members ?? []);
 }
 
 function readFeatures(manifest: Manifest): Record<string, string[]> {

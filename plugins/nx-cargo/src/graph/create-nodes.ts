@@ -23,10 +23,10 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
   const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
   let graph = useCache ? cache.read() : undefined;
   if (!graph) {
-    const startedAtNs = BigInt(Date.now()) * 1_000_000n;
+    const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
     graph = buildCargoGraph(fs, sortedFiles, options);
-    if (useCache) cache.write(graph, readPaths, startedAtNs);
+    if (useCache) cache.write(graph, readPaths, startedAtMs);
   }
   for (const message of graph.warnings) warn(message);
   return graph.results;

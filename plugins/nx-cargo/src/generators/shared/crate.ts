@@ -2,7 +2,8 @@ import { logger, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
 import { posix } from 'node:path';
 import { initGenerator } from '../init/generator.js';
 import { validatePackageName } from './package-name.js';
-import { addWorkspaceMember, isTable, isWorkspaceMember, parseManifest, type TomlTable } from './workspace-manifest.js';
+import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
 
 export type CrateKind = 'library' | 'binary';
 
@@ -76,7 +77,7 @@ function enclosingWorkspace(tree: Tree, crateDir: string): EnclosingWorkspace | 
     dir = posix.dirname(dir) === '.' ? '' : posix.dirname(dir);
     const manifestFile = manifestPath(dir);
     if (!tree.exists(manifestFile)) continue;
-    const manifest = parseManifest(manifestFile, tree.read(manifestFile, 'utf-8') ?? '');
+    const manifest = parseToml(manifestFile, tree.read(manifestFile, 'utf-8') ?? '');
     if (isTable(manifest.workspace)) return { dir, manifestFile, manifest, workspace: manifest.workspace };
   }
   return undefined;
@@ -93,7 +94,7 @@ function assertNameFree(tree: Tree, workspace: EnclosingWorkspace, name: string)
     if (!isWorkspaceMember(workspace.workspace, member)) return;
     let manifest: TomlTable;
     try {
-      manifest = parseManifest(file, tree.read(file, 'utf-8') ?? '');
+      manifest = parseToml(file, tree.read(file, 'utf-8') ?? '');
     } catch {
       return;
     }

@@ -1,51 +1,16 @@
-import picomatch from 'picomatch';
-import { parse } from 'smol-toml';
+import { isListedMember, isTable, parseToml, stringList, type TomlTable } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { scanTomlLayout, type TomlArraySpan } from './toml-layout.js';
 
-export type TomlTable = Record<string, unknown>;
-
-export function isTable(value: unknown): value is TomlTable {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
-}
-
-/** Parses a manifest, naming the file in the error when it is not valid TOML. */
-export function parseManifest(file: string, text: string): TomlTable {
-  try {
-    return parse(text) as TomlTable;
-  } catch (error) {
-    throw new Error(`${file} is not valid TOML, fix it first: ${(error as Error).message.split('\n')[0]}`);
-  }
-}
-
-const GLOB_CHARS = /[*?[\]{}]/;
-
-/** A workspace-relative path as Cargo compares it: no `./`, no trailing `/`. */
-function normalize(path: string): string {
-  const normalized = posix.normalize(path).replace(/\/+$/, '');
-  return normalized === '.' ? '' : normalized;
-}
-
 /**
  * Whether Cargo counts `dir` (relative to the workspace root) as a member of
- * the workspace whose `[workspace]` table is given: named literally in
- * `members`, or matched by a `members` glob and not under an `exclude` path
- * (a literal entry wins over `exclude`, as in Cargo's `is_excluded`).
+ * the workspace whose `[workspace]` table is given, by its `members` list.
  */
 export function isWorkspaceMember(workspace: TomlTable, dir: string): boolean {
-  const target = normalize(dir);
-  const members = stringList(workspace.members).map(normalize);
-  if (members.includes(target)) return true;
-  const excluded = stringList(workspace.exclude)
-    .map(normalize)
-    .some((path) => path === '' || target === path || target.startsWith(`${path}/`));
-  if (excluded) return false;
-  return members.some((pattern) => GLOB_CHARS.test(pattern) && picomatch(pattern, { dot: true })(target));
-}
-
-function stringList(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+  const normalized = posix.normalize(dir).replace(/\/+$/, '');
+  const lists = { members: stringList(workspace.members), exclude: stringList(workspace.exclude) };
+  return isListedMember('', lists, normalized === '.' ? '' : normalized);
 }
 
 /**
@@ -57,13 +22,13 @@ function stringList(value: unknown): string[] {
  * only by the new member.
  */
 export function addWorkspaceMember(file: string, text: string, member: string): string {
-  const before = parseManifest(file, text);
+  const before = parseToml(file, text);
   const updated = insertMember(file, text, JSON.stringify(member));
   let after: TomlTable;
   try {
-    after = parse(updated) as TomlTable;
+    after = parseToml(file, updated);
   } catch (error) {
-    throw new Error(`could not add \`${member}\` to workspace.members in ${file} (${(error as Error).message.split('\n')[0]}): add it by hand`);
+    throw new Error(`could not add \`${member}\` to workspace.members in ${file} (${(error as Error).message}): add it by hand`);
   }
   if (!isDeepStrictEqual(plain(withoutMember(after, member, before)), plain(before))) {
     throw new Error(`could not add \`${member}\` to workspace.members in ${file} without changing anything else: add it by hand`);
