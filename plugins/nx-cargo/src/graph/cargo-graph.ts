@@ -1,4 +1,4 @@
-import type { CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
+import type { CreateNodesResult, ProjectConfiguration, ProjectGraphExternalNode } from '@nx/devkit';
 import {
   CargoModelError,
   externalClosure,
@@ -11,49 +11,76 @@ import {
 } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
-import { CARGO_INPUT, cargoNamedInput, inferTargets } from './inferred-targets.js';
+import { CARGO_INPUT, cargoNamedInput, defaultBinary, inferTargets } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
 
 export type CreateNodesResults = Array<readonly [string, CreateNodesResult]>;
 
-/** What createNodes hands Nx, and the problems to tell the user about. */
+/** What one crate's project is made from: small, so a cached graph loads fast. */
+export interface CrateDescription {
+  projectName: string;
+  root: string;
+  manifestFile: string;
+  /** The binary `run` starts: '' when cargo must be told, absent without binaries. */
+  defaultBinary?: string;
+  /** Nx external node names of the crate's transitive external closure. */
+  externalClosure: string[];
+  cargo: CargoProjectMetadata;
+}
+
+/** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
 export interface CargoGraph {
-  results: CreateNodesResults;
+  crates: CrateDescription[];
+  externalNodes: Record<string, ProjectGraphExternalNode>;
   warnings: string[];
 }
 
 /**
- * Projects and external nodes for every crate reachable from `configFiles`
- * (Cargo.toml files, plus package.json/project.json files whose names a
- * crate must not take), reading through `fs` only.
+ * Describes every crate reachable from `configFiles` (Cargo.toml files, plus
+ * package.json/project.json files whose names a crate must not take),
+ * reading through `fs` only.
  */
-export function buildCargoGraph(fs: FileSystem, configFiles: readonly string[], options: NxCargoPluginOptions | undefined): CargoGraph {
+export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[], options: NxCargoPluginOptions | undefined): CargoGraph {
   const warnings: string[] = [];
   const manifests = configFiles.filter((file) => posix.basename(file) === 'Cargo.toml');
   const repository = loadCargoRepository(fs, manifests);
   const lockfiles = new LockfileReader(fs);
   const externals = new ExternalNodes();
 
-  const results: CreateNodesResults = [];
+  const crates: CrateDescription[] = [];
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
     const lock = lockfiles.read(pkg.workspaceDir);
-    const closure = lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [];
-    const project: ProjectConfiguration = {
-      name: projectName,
+    crates.push({
+      projectName,
       root: pkg.dir || '.',
-      projectType: pkg.targets.some((target) => target.kind.includes('bin')) ? 'application' : 'library',
-      metadata: { technologies: ['cargo'], cargo: projectMetadata(pkg, lock, externals) } as ProjectConfiguration['metadata'],
-      namedInputs: { [CARGO_INPUT]: cargoNamedInput(pkg, closure) },
-      targets: inferTargets(pkg),
-    };
-    results.push([pkg.manifestFile, { projects: { [project.root]: project } }]);
+      manifestFile: pkg.manifestFile,
+      defaultBinary: defaultBinary(pkg),
+      externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
+      cargo: projectMetadata(pkg, lock, externals),
+    });
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
-  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: externals.nodes }];
-  return { results, warnings };
+  return { crates, externalNodes: externals.nodes, warnings };
+}
+
+/** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
+export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
+  const results: CreateNodesResults = graph.crates.map((crate) => {
+    const project: ProjectConfiguration = {
+      name: crate.projectName,
+      root: crate.root,
+      projectType: crate.defaultBinary === undefined ? 'library' : 'application',
+      metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
+      namedInputs: { [CARGO_INPUT]: cargoNamedInput(crate.cargo.workspaceDir, crate.externalClosure) },
+      targets: inferTargets(crate.cargo.package, crate.cargo.workspaceDir, crate.defaultBinary),
+    };
+    return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
+  });
+  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: graph.externalNodes }];
+  return results;
 }
 
 function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, externals: ExternalNodes): CargoProjectMetadata {

@@ -2,7 +2,7 @@ import type { CreateNodesContextV2 } from '@nx/devkit';
 import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildCargoGraph, type CreateNodesResults } from './cargo-graph.js';
+import { describeCargoGraph, toCreateNodesResults, type CreateNodesResults } from './cargo-graph.js';
 import { GraphCache, graphCacheKey } from './graph-cache.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { recordingFileSystem } from './recording-file-system.js';
@@ -25,9 +25,9 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
   if (!graph) {
     const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
-    graph = buildCargoGraph(fs, sortedFiles, options);
+    graph = describeCargoGraph(fs, sortedFiles, options);
     if (useCache) cache.write(graph, readPaths, startedAtMs);
   }
   for (const message of graph.warnings) warn(message);
-  return graph.results;
+  return toCreateNodesResults(graph);
 }

@@ -38,7 +38,7 @@ function nodes(root: string, files = manifestsBelow(root)): CreateNodesResults {
 function poisonCache(root: string): void {
   const file = join(root, CACHE_FILE);
   const cached = JSON.parse(readFileSync(file, 'utf8'));
-  for (const [, result] of cached.graph.results) for (const project of Object.values(result.projects) as Array<{ name: string }>) project.name = `stale-${project.name}`;
+  for (const crate of cached.graph.crates) crate.projectName = `stale-${crate.projectName}`;
   writeFileSync(file, JSON.stringify(cached));
 }
 
@@ -87,6 +87,14 @@ describe('graph cache', () => {
     const root = copies.get('unchanged') as string;
     const files = manifestsBelow(root).filter((file) => !file.startsWith('crates/words/'));
     assert.ok(!names(nodes(root, files)).some((name) => name.startsWith('stale-')));
+  });
+
+  it('treats a damaged or foreign cache file as a miss', () => {
+    const root = copies.get('unchanged') as string;
+    for (const content of ['{', '{"key":"x"}', JSON.stringify({ ...JSON.parse(readFileSync(join(root, CACHE_FILE), 'utf8')), graph: { results: [] } })]) {
+      writeFileSync(join(root, CACHE_FILE), content);
+      assert.deepEqual(names(nodes(root)), ['greet', 'hello-cli', 'words']);
+    }
   });
 
   it('does not store a graph read from files changed in the last moments', () => {

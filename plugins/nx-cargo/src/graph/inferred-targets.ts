@@ -11,7 +11,7 @@ const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS'
 export const CARGO_INPUT = 'cargo';
 
 /** The targets every crate gets, plus `run` for crates with binaries. */
-export function inferTargets(pkg: CargoPackage): Record<string, TargetConfiguration<CargoExecutorOptions>> {
+export function inferTargets(packageName: string, workspaceDir: string, bin: string | undefined): Record<string, TargetConfiguration<CargoExecutorOptions>> {
   // Inputs live once in the project's named input: repeating them in every
   // target made each project ~4.5 KB, which Nx pays to merge and cache.
   const inputs = [CARGO_INPUT, '^default'];
@@ -19,7 +19,7 @@ export function inferTargets(pkg: CargoPackage): Record<string, TargetConfigurat
     executor: EXECUTOR,
     cache,
     inputs,
-    options: { command, package: pkg.name, cwd: pkg.workspaceDir || '.', ...extra },
+    options: { command, package: packageName, cwd: workspaceDir || '.', ...extra },
     configurations: { release: { release: true } },
   });
   const targets: Record<string, TargetConfiguration<CargoExecutorOptions>> = {
@@ -30,7 +30,6 @@ export function inferTargets(pkg: CargoPackage): Record<string, TargetConfigurat
     fmt: { ...cargo('fmt', true), configurations: {} },
     doc: cargo('doc', true),
   };
-  const bin = defaultBinary(pkg);
   if (bin !== undefined) targets.run = { ...cargo('run', false, bin === '' ? {} : { bin }), inputs: undefined };
   return targets;
 }
@@ -42,23 +41,23 @@ export function inferTargets(pkg: CargoPackage): Record<string, TargetConfigurat
  * hashes every external node in the graph). Sources of crates it depends on
  * come in through `^default` on each target.
  */
-export function cargoNamedInput(pkg: CargoPackage, externalClosure: string[]) {
+export function cargoNamedInput(workspaceDir: string, externalClosure: string[]) {
   const files = new Set<string>();
-  for (const dir of new Set([pkg.workspaceDir, ''])) {
+  for (const dir of new Set([workspaceDir, ''])) {
     const base = dir ? `{workspaceRoot}/${dir}` : '{workspaceRoot}';
-    if (dir === pkg.workspaceDir) files.add(`${base}/Cargo.toml`).add(`${base}/Cargo.lock`);
+    if (dir === workspaceDir) files.add(`${base}/Cargo.toml`).add(`${base}/Cargo.lock`);
     for (const file of ['.cargo/config.toml', '.cargo/config', 'rust-toolchain.toml', 'rust-toolchain']) files.add(`${base}/${file}`);
   }
   return [
     'default',
     ...files,
-    { runtime: pkg.workspaceDir ? `cd '${pkg.workspaceDir}' && rustc -vV` : 'rustc -vV' },
+    { runtime: workspaceDir ? `cd '${workspaceDir}' && rustc -vV` : 'rustc -vV' },
     ...CARGO_ENV_INPUTS.map((env) => ({ env })),
     { externalDependencies: externalClosure },
   ];
 }
 /** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
-function defaultBinary(pkg: CargoPackage): string | undefined {
+export function defaultBinary(pkg: CargoPackage): string | undefined {
   const bins = pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name);
   if (bins.length === 0) return undefined;
   const defaultRun = pkg.fields['default-run'];
