@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const NX_BIN = join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js');
@@ -52,8 +53,9 @@ export class NxWorkspace {
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
     const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines
-    // can arrive split, so `output` folds all white space for matching.
-    const output = `${result.stdout}\n${result.stderr}`.replace(/\s+/g, ' ');
+    // can arrive split, and Nx colours its own under CI=true. `output` drops
+    // colour codes and folds all white space, for matching.
+    const output = stripVTControlCharacters(`${result.stdout}\n${result.stderr}`).replace(/\s+/g, ' ');
     return { status: result.status, stdout: result.stdout, stderr: result.stderr, output };
   }
 
