@@ -9,7 +9,7 @@ import { manifestsBelow } from './testing/manifests-below.js';
 const FIXTURES = join(__dirname, '../fixtures/workspaces');
 
 describe('the model agrees with cargo metadata', () => {
-  for (const fixture of ['virtual-globs', 'root-package', 'multi', 'root-crate']) {
+  for (const fixture of ['virtual-globs', 'root-package', 'multi', 'root-crate', 'patched']) {
     it(fixture, () => {
       const root = join(FIXTURES, fixture);
       const manifests = manifestsBelow(root);

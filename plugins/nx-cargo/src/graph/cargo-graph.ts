@@ -8,9 +8,11 @@ import {
   type CargoPackage,
   type FileSystem,
   type Lockfile,
+  type LockPackage,
 } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
+import { lockPathDependencies } from './lock-path-dependencies.js';
 import { CARGO_INPUT, cargoNamedInput, defaultBinary, inferTargets } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
@@ -49,6 +51,7 @@ export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[
   const lockfiles = new LockfileReader(fs);
   const externals = new ExternalNodes();
 
+  const local = new LocalPackages(repository.packages);
   const crates: CrateDescription[] = [];
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
@@ -59,7 +62,7 @@ export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[
       manifestFile: pkg.manifestFile,
       defaultBinary: defaultBinary(pkg),
       externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
-      cargo: projectMetadata(pkg, lock, externals),
+      cargo: projectMetadata(pkg, lock, externals, local),
     });
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
@@ -83,17 +86,41 @@ export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
   return results;
 }
 
-function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, externals: ExternalNodes): CargoProjectMetadata {
-  const own = lock?.packages.find((entry) => entry.name === pkg.name && entry.version === pkg.version && entry.source === undefined);
+function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, externals: ExternalNodes, local: LocalPackages): CargoProjectMetadata {
+  const own = lock && local.inLock(lock, pkg);
+  const declared = pkg.dependencies.filter((dep) => dep.path !== undefined).map((dep) => ({ dir: dep.path as string, kind: dep.kind }));
+  const fromLock = own ? lockPathDependencies(lock, own, pkg, (entry) => local.byLockEntry(entry)) : [];
   return {
     package: pkg.name,
     manifestFile: pkg.manifestFile,
     workspaceDir: pkg.workspaceDir,
-    pathDependencies: pkg.dependencies
-      .filter((dep) => dep.path !== undefined)
-      .map((dep) => ({ dir: dep.path as string, kind: dep.kind })),
-    externalDependencies: own && lock ? resolveLockDependencies(lock, own).filter((dep) => dep.source).map((dep) => externals.nameOf(dep)) : [],
+    pathDependencies: [...declared, ...fromLock.filter((dep) => !declared.some((known) => known.dir === dep.dir))],
+    externalDependencies: own ? resolveLockDependencies(lock, own).filter((dep) => dep.source).map((dep) => externals.nameOf(dep)) : [],
   };
+}
+
+/** Matches lock entries without a source to the packages of the repository, by name and version. */
+class LocalPackages {
+  private readonly byKey = new Map<string, CargoPackage>();
+  private readonly lockEntries = new WeakMap<Lockfile, Map<string, LockPackage>>();
+
+  constructor(packages: CargoPackage[]) {
+    for (const pkg of packages) this.byKey.set(`${pkg.name}@${pkg.version}`, pkg);
+  }
+
+  byLockEntry(entry: LockPackage): CargoPackage | undefined {
+    return entry.source === undefined ? this.byKey.get(`${entry.name}@${entry.version}`) : undefined;
+  }
+
+  /** The lock entry of `pkg` itself, when the lockfile has one. */
+  inLock(lock: Lockfile, pkg: CargoPackage): LockPackage | undefined {
+    let entries = this.lockEntries.get(lock);
+    if (!entries) {
+      entries = new Map(lock.packages.filter((entry) => entry.source === undefined).map((entry) => [`${entry.name}@${entry.version}`, entry]));
+      this.lockEntries.set(lock, entries);
+    }
+    return entries.get(`${pkg.name}@${pkg.version}`);
+  }
 }
 
 /** Parses each workspace's Cargo.lock once; a broken one is reported, not fatal. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -77,5 +78,56 @@ describe('Nx projects and edges equal cargo metadata', () => {
     const view = nxView(root, manifests);
     view.edges = view.edges.filter((edge) => !(edge.source === 'beta' && edge.target === 'alpha'));
     assert.deepEqual(compareWithCargo(root, manifests, view), ['missing edge beta -> alpha']);
+  });
+});
+
+/**
+ * Edges cargo builds against, from its full resolve: each member's path
+ * packages, reached directly or through external crates only (a [patch]ed
+ * local copy is a path package in the resolve).
+ */
+function resolvedLocalEdges(root: string): string[] {
+  const metadata = JSON.parse(
+    execFileSync('cargo', ['metadata', '--format-version', '1', '--offline', '--locked'], { cwd: root, encoding: 'utf8' }),
+  ) as { packages: Array<{ id: string; name: string }>; workspace_members: string[]; resolve: { nodes: Array<{ id: string; deps: Array<{ pkg: string }> }> } };
+  const nameOf = new Map(metadata.packages.map((pkg) => [pkg.id, pkg.name]));
+  const depsOf = new Map(metadata.resolve.nodes.map((node) => [node.id, node.deps.map((dep) => dep.pkg)]));
+  const isLocal = (id: string) => id.startsWith('path+');
+  const edges = new Set<string>();
+  for (const member of metadata.workspace_members) {
+    const seen = new Set<string>();
+    const walk = (id: string) => {
+      for (const dep of depsOf.get(id) ?? []) {
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        if (isLocal(dep)) edges.add(`${nameOf.get(member)} -> ${nameOf.get(dep)}`);
+        else walk(dep);
+      }
+    };
+    walk(member);
+  }
+  return [...edges].sort();
+}
+
+describe('edges through Cargo.lock ([patch] to local copies)', () => {
+  const fixture = join(FIXTURES, 'patched');
+  const crateEdges = (view: NxView) =>
+    view.edges.filter((edge) => !edge.target.startsWith('cargo:')).map((edge) => `${edge.source} -> ${edge.target}`).sort();
+
+  it('equal the local packages in cargo\'s resolve, direct or behind external crates', () => {
+    const expected = resolvedLocalEdges(fixture);
+    assert.deepEqual(expected, ['app -> itoa', 'tool -> memchr']);
+    assert.deepEqual(crateEdges(nxView(fixture, manifestsBelow(fixture))), expected);
+  });
+
+  it('negative control: without the lockfile the patched copies are not found', () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'nx-cargo-patched-')), 'ws');
+    try {
+      cpSync(fixture, copy, { recursive: true });
+      rmSync(join(copy, 'Cargo.lock'));
+      assert.deepEqual(crateEdges(nxView(copy, manifestsBelow(copy))), []);
+    } finally {
+      rmSync(join(copy, '..'), { recursive: true, force: true });
+    }
   });
 });
