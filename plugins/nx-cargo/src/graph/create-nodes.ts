@@ -1,7 +1,7 @@
 import type { CreateNodesContextV2 } from '@nx/devkit';
 import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describeCargoGraph, toCreateNodesResults, type CreateNodesResults } from './cargo-graph.js';
 import { GraphCache, graphCacheKey } from './graph-cache.js';
 import type { NxCargoPluginOptions } from './options.js';
@@ -11,14 +11,24 @@ import { warn } from './warn.js';
 /** Cargo manifests, plus the files that name other plugins' projects (to avoid name clashes). */
 export const CARGO_NODES_GLOB = '**/{Cargo.toml,package.json,project.json}';
 
-/** Versions of the code that computes the graph: a new release must not reuse an old graph. */
-const CODE_VERSIONS = [join(__dirname, '../../package.json'), require.resolve('@nx-cargo/cargo-workspace/package.json')].map(
-  (file) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version,
+/**
+ * The code that computes the graph, by the size and time of each compiled
+ * file of the plugin and the model: an upgrade, a rebuild or a linked
+ * development copy must never reuse a graph an older version derived.
+ */
+const CODE_FINGERPRINT = [join(__dirname, '..'), dirname(require.resolve('@nx-cargo/cargo-workspace'))].flatMap((dir) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .sort()
+    .map((file) => {
+      const stats = statSync(join(dir, file));
+      return `${file}:${stats.size}:${stats.mtimeMs}`;
+    }),
 );
 
 export function createCargoNodes(configFiles: readonly string[], options: NxCargoPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
   const sortedFiles = [...configFiles].sort();
-  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_VERSIONS, options ?? {}, sortedFiles]));
+  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles]));
   // Nx's own switch for not reusing a project graph turns this cache off too.
   const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
   let graph = useCache ? cache.read() : undefined;
