@@ -1,7 +1,7 @@
 // The real nx on a temporary workspace: projects, edges, build, test, the Nx
 // cache, and what a user sees when input is broken or cargo is missing.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
@@ -47,6 +47,17 @@ describe('a Cargo workspace under real nx', () => {
     const again = ws.nxOk(['build', 'hello-cli']);
     assert.match(again.output, FROM_CACHE);
     assert.match(again.output, /Cache: 1\/1 hit/);
+  });
+
+  it('restores the binary from the cache when the target folder lost it', () => {
+    rmSync(`${ws.root}/target/debug/hello-cli`);
+    const restored = ws.nxOk(['build', 'hello-cli']);
+    assert.match(restored.output, FROM_CACHE);
+    assert.ok(existsSync(`${ws.root}/target/debug/hello-cli`));
+  });
+
+  it('runs the binary', () => {
+    assert.match(ws.nxOk(['run', 'hello-cli:run']).output, /Hello, world!/);
   });
 
   it('runs again after a source edit in the crate or a dependency', () => {

@@ -50,6 +50,8 @@ export class NxWorkspace {
     // under ~/.nx; each workspace here keeps its own so runs never hit
     // entries written by another test or an earlier run.
     const merged = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), ...env };
+    // A test runner's own context would make `node --test` inside a task skip its files.
+    delete merged.NODE_TEST_CONTEXT;
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
     const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines

@@ -7,3 +7,4 @@ export { loadCargoRepository, type CargoPackage, type CargoRepository, type Carg
 export { parseLockfile, externalClosure, closureDigest, lockPackageHash, lockPackageId, resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
 export { isExcludedFromWorkspace, isListedMember } from './member-globs.js';
 export { isTable, parseToml, stringList, type TomlTable } from './toml.js';
+export { dirOf, joinPath } from './paths.js';

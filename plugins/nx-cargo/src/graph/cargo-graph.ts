@@ -13,7 +13,8 @@ import {
 import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
 import { lockPathDependencies } from './lock-path-dependencies.js';
-import { CARGO_INPUT, cargoNamedInput, defaultBinary, inferTargets } from './inferred-targets.js';
+import { describeBuild } from './crate-build.js';
+import { CARGO_INPUT, cargoNamedInput, inferTargets, type CrateBuild } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
@@ -23,13 +24,11 @@ export type CreateNodesResults = Array<readonly [string, CreateNodesResult]>;
 /** What one crate's project is made from: small, so a cached graph loads fast. */
 export interface CrateDescription {
   projectName: string;
-  root: string;
   manifestFile: string;
-  /** The binary `run` starts: '' when cargo must be told, absent without binaries. */
-  defaultBinary?: string;
   /** Nx external node names of the crate's transitive external closure. */
   externalClosure: string[];
   cargo: CargoProjectMetadata;
+  build: CrateBuild;
 }
 
 /** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
@@ -58,9 +57,8 @@ export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[
     const lock = lockfiles.read(pkg.workspaceDir);
     crates.push({
       projectName,
-      root: pkg.dir || '.',
       manifestFile: pkg.manifestFile,
-      defaultBinary: defaultBinary(pkg),
+      build: describeBuild(fs, pkg),
       externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
       cargo: projectMetadata(pkg, lock, externals, local),
     });
@@ -74,11 +72,11 @@ export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
   const results: CreateNodesResults = graph.crates.map((crate) => {
     const project: ProjectConfiguration = {
       name: crate.projectName,
-      root: crate.root,
-      projectType: crate.defaultBinary === undefined ? 'library' : 'application',
+      root: crate.build.root,
+      projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
       metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
-      namedInputs: { [CARGO_INPUT]: cargoNamedInput(crate.cargo.workspaceDir, crate.externalClosure) },
-      targets: inferTargets(crate.cargo.package, crate.cargo.workspaceDir, crate.defaultBinary),
+      namedInputs: { [CARGO_INPUT]: cargoNamedInput(crate.cargo.workspaceDir, crate.externalClosure, crate.build) },
+      targets: inferTargets(crate.cargo, crate.build),
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
   });

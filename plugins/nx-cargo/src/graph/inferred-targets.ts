@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
-import type { CargoPackage } from '@nx-cargo/cargo-workspace';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
+import type { NapiExecutorOptions } from '../executors/napi/schema.js';
+import type { CargoProjectMetadata } from './project-metadata.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
 
@@ -10,8 +11,21 @@ const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS'
 /** Name of the project-level named input that holds a crate's cargo inputs. */
 export const CARGO_INPUT = 'cargo';
 
+/** How a crate is built and what its build leaves behind. */
+export interface CrateBuild {
+  root: string;
+  /** Repo-relative folder cargo writes to (`target`, or `build.target-dir`). */
+  targetDir: string;
+  /** Final artifacts' file names inside the profile folder: binaries, cdylib and staticlib files. */
+  artifacts: string[];
+  /** The binary `run` starts: '' when cargo must be told, absent without binaries. */
+  defaultBinary?: string;
+  /** Set for a napi-rs package (a `napi` entry in the crate's package.json). */
+  napi?: { generatesBindings: boolean };
+}
+
 /** The targets every crate gets, plus `run` for crates with binaries. */
-export function inferTargets(packageName: string, workspaceDir: string, bin: string | undefined): Record<string, TargetConfiguration<CargoExecutorOptions>> {
+export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild): Record<string, TargetConfiguration> {
   // Inputs live once in the project's named input: repeating them in every
   // target made each project ~4.5 KB, which Nx pays to merge and cache.
   const inputs = [CARGO_INPUT, '^default'];
@@ -19,19 +33,53 @@ export function inferTargets(packageName: string, workspaceDir: string, bin: str
     executor: EXECUTOR,
     cache,
     inputs,
-    options: { command, package: packageName, cwd: workspaceDir || '.', ...extra },
+    options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
     configurations: { release: { release: true } },
   });
-  const targets: Record<string, TargetConfiguration<CargoExecutorOptions>> = {
-    build: cargo('build', true),
+  const targets: Record<string, TargetConfiguration> = {
+    build: crate.napi ? napiBuild(crate, inputs) : cargoBuild(crate, cargo('build', true)),
     check: cargo('check', true),
     test: cargo('test', true),
     clippy: cargo('clippy', true),
     fmt: { ...cargo('fmt', true), configurations: {} },
     doc: cargo('doc', true),
   };
-  if (bin !== undefined) targets.run = { ...cargo('run', false, bin === '' ? {} : { bin }), inputs: undefined };
+  if (crate.defaultBinary !== undefined) {
+    targets.run = { ...cargo('run', false, crate.defaultBinary === '' ? {} : { bin: crate.defaultBinary }), inputs: undefined };
+  }
   return targets;
+}
+
+/**
+ * `cargo build`, caching only the final artifacts (never the target folder):
+ * `profileDir` names the folder the profile writes to, so that outputs
+ * follow `--configuration=release`.
+ */
+function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutorOptions>): TargetConfiguration<CargoExecutorOptions> {
+  return {
+    ...target,
+    options: { ...(target.options as CargoExecutorOptions), profileDir: 'debug' },
+    configurations: { release: { release: true, profileDir: 'release' } },
+    outputs: crate.artifacts.map((file) => `{workspaceRoot}/${crate.targetDir}/{options.profileDir}/${file}`),
+  };
+}
+
+/** `napi build` for a napi-rs package: the .node file (and generated bindings) beside its package.json. */
+function napiBuild(crate: CrateBuild, inputs: string[]): TargetConfiguration<NapiExecutorOptions> {
+  return {
+    executor: 'nx-cargo:napi',
+    cache: true,
+    inputs,
+    options: { cwd: crate.root },
+    configurations: { release: { release: true } },
+    outputs: napiOutputs(crate),
+  };
+}
+
+/** What `napi build` writes beside the package.json: the .node file, and bindings when napi-derive emits them. */
+function napiOutputs(crate: CrateBuild): string[] {
+  if (!crate.napi) return [];
+  return crate.napi.generatesBindings ? ['{projectRoot}/*.node', '{projectRoot}/index.js', '{projectRoot}/index.d.ts'] : ['{projectRoot}/*.node'];
 }
 
 /**
@@ -41,7 +89,7 @@ export function inferTargets(packageName: string, workspaceDir: string, bin: str
  * hashes every external node in the graph). Sources of crates it depends on
  * come in through `^default` on each target.
  */
-export function cargoNamedInput(workspaceDir: string, externalClosure: string[]) {
+export function cargoNamedInput(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
   const files = new Set<string>();
   for (const dir of new Set([workspaceDir, ''])) {
     const base = dir ? `{workspaceRoot}/${dir}` : '{workspaceRoot}';
@@ -50,18 +98,11 @@ export function cargoNamedInput(workspaceDir: string, externalClosure: string[])
   }
   return [
     'default',
+    // Build outputs written into the crate folder must not count as its inputs.
+    ...napiOutputs(build).map((output) => `!${output}`),
     ...files,
     { runtime: workspaceDir ? `cd '${workspaceDir}' && rustc -vV` : 'rustc -vV' },
     ...CARGO_ENV_INPUTS.map((env) => ({ env })),
     { externalDependencies: externalClosure },
   ];
-}
-/** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
-export function defaultBinary(pkg: CargoPackage): string | undefined {
-  const bins = pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name);
-  if (bins.length === 0) return undefined;
-  const defaultRun = pkg.fields['default-run'];
-  if (typeof defaultRun === 'string') return defaultRun;
-  if (bins.length === 1) return bins[0];
-  return bins.includes(pkg.name) ? pkg.name : '';
 }

@@ -3,21 +3,21 @@ import type { CargoExecutorOptions } from './schema.js';
 /** The argv (after `cargo`) for one task; pure so it can be tested alone. */
 export function cargoArgs(options: CargoExecutorOptions): string[] {
   const args: string[] = [options.command, '-p', options.package];
-  if (options.command === 'fmt') return [...args, '--check', ...list(options.args)];
+  if (options.command === 'fmt') return [...args, '--check', ...argList(options.args)];
   if (options.command === 'doc') args.push('--no-deps');
   if (options.profile) args.push('--profile', options.profile);
   else if (options.release) args.push('--release');
-  const features = list(options.features);
+  const features = argList(options.features);
   if (features.length > 0) args.push('--features', features.join(','));
   if (options.allFeatures) args.push('--all-features');
   if (options.noDefaultFeatures) args.push('--no-default-features');
   if (options.target) args.push('--target', options.target);
   if (options.bin) args.push('--bin', options.bin);
-  return [...args, ...list(options.args)];
+  return [...args, ...argList(options.args)];
 }
 
 /** Options given on the command line arrive as strings; in nx.json as arrays. */
-function list(value: string[] | string | undefined): string[] {
+export function argList(value: string[] | string | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
 }

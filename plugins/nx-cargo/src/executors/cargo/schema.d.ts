@@ -14,6 +14,12 @@ export interface CargoExecutorOptions {
   target?: string;
   /** Binary for `run`. */
   bin?: string;
+  /**
+   * Folder under the target dir where this profile's artifacts land (`debug`
+   * for dev and test, `release` for release and bench, else the profile's
+   * name); only the outputs use it.
+   */
+  profileDir?: string;
   /** Extra arguments passed to cargo as they are. */
   args?: string[] | string;
 }

@@ -1,0 +1,70 @@
+import { dirOf, isTable, joinPath, parseToml, type CargoPackage, type FileSystem } from '@nx-cargo/cargo-workspace';
+import type { CrateBuild } from './inferred-targets.js';
+
+/** What building `pkg` produces and where, from its targets, cargo config and package.json. */
+export function describeBuild(fs: FileSystem, pkg: CargoPackage): CrateBuild {
+  const build: CrateBuild = { root: pkg.dir || '.', targetDir: targetDir(fs, pkg.workspaceDir), artifacts: artifacts(pkg) };
+  const bin = defaultBinary(pkg);
+  if (bin !== undefined) build.defaultBinary = bin;
+  const napi = napiConfig(fs, pkg);
+  if (napi) build.napi = napi;
+  return build;
+}
+
+/** Final artifacts as cargo names them on Linux: binaries, and cdylib/staticlib files of the lib. */
+function artifacts(pkg: CargoPackage): string[] {
+  const files: string[] = [];
+  for (const target of pkg.targets) {
+    if (target.kind.includes('bin')) files.push(target.name);
+    if (target.crateTypes.includes('cdylib')) files.push(`lib${target.name}.so`);
+    if (target.crateTypes.includes('staticlib')) files.push(`lib${target.name}.a`);
+  }
+  return files;
+}
+
+/** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
+function defaultBinary(pkg: CargoPackage): string | undefined {
+  const bins = pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name);
+  if (bins.length === 0) return undefined;
+  const defaultRun = pkg.fields['default-run'];
+  if (typeof defaultRun === 'string') return defaultRun;
+  if (bins.length === 1) return bins[0];
+  return bins.includes(pkg.name) ? pkg.name : '';
+}
+
+/**
+ * The target folder cargo uses when run in `workspaceDir`: `build.target-dir`
+ * from the nearest `.cargo/config.toml` at or above it (relative to the
+ * folder holding `.cargo`), else `<workspace>/target`. CARGO_TARGET_DIR in
+ * the environment is not seen here.
+ */
+function targetDir(fs: FileSystem, workspaceDir: string): string {
+  for (let dir = workspaceDir; ; dir = dirOf(dir)) {
+    for (const name of ['config.toml', 'config']) {
+      const file = joinPath(dir, '.cargo', name);
+      const text = fs.readFile(file);
+      if (text === undefined) continue;
+      try {
+        const build = parseToml(file, text).build;
+        if (isTable(build) && typeof build['target-dir'] === 'string') return joinPath(dir, build['target-dir']);
+      } catch {
+        // cargo reports a broken config itself when it runs.
+      }
+      break;
+    }
+    if (dir === '') return joinPath(workspaceDir, 'target');
+  }
+}
+
+/** A napi-rs package: package.json beside Cargo.toml with a `napi` entry. */
+function napiConfig(fs: FileSystem, pkg: CargoPackage): CrateBuild['napi'] {
+  const text = fs.readFile(joinPath(pkg.dir, 'package.json'));
+  if (text === undefined) return undefined;
+  try {
+    if (!isTable((JSON.parse(text) as { napi?: unknown }).napi)) return undefined;
+  } catch {
+    return undefined;
+  }
+  // napi-rs writes index.js and index.d.ts only from what napi-derive's type-def feature emits.
+  return { generatesBindings: pkg.dependencies.some((dep) => dep.name === 'napi-derive') };
+}
