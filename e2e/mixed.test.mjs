@@ -19,26 +19,29 @@ describe('a TS package using a native addon crate', () => {
 
   it('makes one project of the crate folder, with cargo and napi targets, and an edge from the TS package', () => {
     const projects = JSON.parse(ws.nxOk(['show', 'projects', '--json']).stdout).sort();
-    assert.deepEqual(projects, ['addon', 'ts-pkg']);
+    assert.deepEqual(projects, ['addon', 'shout', 'ts-pkg']);
     const addon = JSON.parse(ws.nxOk(['show', 'project', 'addon', '--json']).stdout);
     assert.equal(addon.targets.build.executor, 'nx-cargo:napi');
     assert.equal(addon.targets.test.executor, 'nx-cargo:cargo');
-    assert.deepEqual(ws.graph().dependencies['ts-pkg'].map((edge) => edge.target), ['addon']);
+    assert.deepEqual(ws.graph().dependencies['ts-pkg'].map((edge) => edge.target).sort(), ['addon', 'shout']);
   });
 
   it('builds the addon before testing the TS package', () => {
     const first = ws.nxOk(['test', 'ts-pkg', '--output-style=stream']);
     assert.ok(ran(first.output, 'addon:build'), first.output);
+    assert.ok(ran(first.output, 'shout:build'), first.output);
     assert.ok(ran(first.output, 'ts-pkg:test'), first.output);
-    assert.match(first.output, /pass 1/);
+    assert.match(first.output, /pass 2/);
     assert.ok(addonFile(ws), 'napi build left a .node file beside package.json');
   });
 
-  it('serves a second run entirely from the cache, restoring the .node file', () => {
+  it('serves a second run entirely from the cache, restoring the .node file and the binary', () => {
     rmSync(`${ws.root}/crates/addon/${addonFile(ws)}`);
+    rmSync(`${ws.root}/target`, { recursive: true });
     const second = ws.nxOk(['test', 'ts-pkg', '--output-style=stream']);
-    assert.match(second.output, /Nx read the output from the cache instead of running the command for 2 out of 2 tasks/);
+    assert.match(second.output, /Nx read the output from the cache instead of running the command for 3 out of 3 tasks/);
     assert.ok(addonFile(ws), 'the cache hit restored the addon');
+    assert.ok(existsSync(`${ws.root}/target/debug/shout`), 'the cache hit restored the binary');
   });
 
   it('rebuilds the addon and reruns the TS test after a Rust edit; affected lists both', () => {
