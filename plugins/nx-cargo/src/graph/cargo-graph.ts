@@ -94,8 +94,14 @@ function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, external
     workspaceDir: pkg.workspaceDir,
     pathDependencies: [...declared, ...fromLock.filter((dep) => !declared.some((known) => known.dir === dep.dir))],
     externalDependencies: own ? resolveLockDependencies(lock, own).filter((dep) => dep.source).map((dep) => externals.nameOf(dep)) : [],
+    buildTargets: pkg.targets
+      .filter((target) => target.requiredFeatures.length === 0 && target.kind.some((kind) => BUILT_BY_DEFAULT.has(kind)))
+      .map((target) => ({ name: target.name, kind: target.kind })),
   };
 }
+
+/** Target kinds that `cargo build -p` builds: the library in any crate type, and binaries. */
+const BUILT_BY_DEFAULT = new Set(['lib', 'rlib', 'dylib', 'cdylib', 'staticlib', 'proc-macro', 'bin']);
 
 /** Matches lock entries without a source to the packages of the repository, by name and version. */
 class LocalPackages {

@@ -8,4 +8,6 @@ export interface CargoProjectMetadata {
   pathDependencies: Array<{ dir: string; kind: DependencyKind }>;
   /** External node names of the crate's direct external dependencies. */
   externalDependencies: string[];
+  /** Library and binary targets: what `cargo build -p <package>` must produce for the task to succeed. */
+  buildTargets: Array<{ name: string; kind: string[] }>;
 }

@@ -1,8 +1,11 @@
 import type { CargoExecutorOptions } from './schema.js';
 
-/** The argv (after `cargo`) for one task; pure so it can be tested alone. */
-export function cargoArgs(options: CargoExecutorOptions): string[] {
-  const args: string[] = [options.command, '-p', options.package];
+/**
+ * The argv (after `cargo`) for a task, or for several tasks that differ only
+ * in their package (a batch); pure so it can be tested alone.
+ */
+export function cargoArgs(options: CargoExecutorOptions, packages: readonly string[] = [options.package]): string[] {
+  const args: string[] = [options.command, ...packages.flatMap((name) => ['-p', name])];
   if (options.command === 'fmt') return [...args, '--check', ...argList(options.args)];
   if (options.command === 'doc') args.push('--no-deps');
   if (options.profile) args.push('--profile', options.profile);

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CARGO_MISSING } from '../cargo/executor.js';
+import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../cargo/cargo-process.js';
 import { napiArgs } from './napi-args.js';
 import type { NapiExecutorOptions } from './schema.js';
 
@@ -16,9 +16,9 @@ export default async function napiExecutor(options: NapiExecutorOptions, context
     console.error(`nx-cargo: ${options.cwd} is a napi-rs package but ${napi} is missing: run \`npm install -D @napi-rs/cli\` in the workspace root.`);
     return { success: false };
   }
-  const { execa } = await import('execa');
-  const result = await execa(napi, napiArgs(options), { cwd: join(context.root, options.cwd), stdio: 'inherit', reject: false });
-  if ((result as { code?: string }).code === 'ENOENT') {
+  const { child } = await spawnProcessGroup(napi, napiArgs(options), { cwd: join(context.root, options.cwd), stdout: 'inherit', stderr: 'inherit' });
+  const result = await child;
+  if (isMissingCommand(result)) {
     console.error(`nx-cargo: ${CARGO_MISSING}`);
     return { success: false };
   }

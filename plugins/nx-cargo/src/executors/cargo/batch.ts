@@ -1,0 +1,136 @@
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import { join, resolve } from 'node:path';
+import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
+import { cargoArgs } from './cargo-args.js';
+import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
+import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
+import { planBatch, type PlannedTask } from './batch-plan.js';
+import { rootsChangedByBatch } from './feature-guard.js';
+import type { CargoExecutorOptions } from './schema.js';
+
+interface TaskResult {
+  task: string;
+  result: { success: boolean; terminalOutput: string; startTime: number; endTime: number };
+}
+
+/**
+ * Nx's batch mode for nx-cargo:cargo: tasks that differ only in their
+ * package share one cargo process (`-p a -p b ...`, `--keep-going`), so cargo
+ * schedules all their crates at once instead of waiting on its lock once per
+ * task. A package whose features the batch would change builds alone, so a
+ * task's result never depends on which tasks shared its batch. Results are
+ * reported per task as soon as known.
+ */
+export default async function* cargoBatch(
+  taskGraph: TaskGraph,
+  inputs: Record<string, CargoExecutorOptions>,
+  _overrides: CargoExecutorOptions,
+  context: ExecutorContext,
+): AsyncGenerator<TaskResult> {
+  const tasks = Object.keys(taskGraph.tasks).map((id) => ({ id, options: inputs[id] }));
+  for (const step of planBatch(tasks)) {
+    if ('alone' in step) {
+      yield await runAlone(step.alone, context);
+      continue;
+    }
+    const { shared, alone } = await splitByFeatures(step.together, context);
+    if (shared.length > 1) yield* runTogether(shared, context);
+    for (const task of shared.length === 1 ? [...shared, ...alone] : alone) yield await runAlone(task, context);
+  }
+}
+
+/** Runs one task by itself, capturing its output for Nx. */
+async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<TaskResult> {
+  const startTime = Date.now();
+  const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], {
+    cwd: join(context.root, task.options.cwd),
+    stdout: 'pipe',
+    stderr: 'pipe',
+  });
+  const result = await child;
+  const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n`;
+  return done(task.id, result.exitCode === 0, `${output}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
+}
+
+/**
+ * Builds several packages in one cargo process; each task's output is its
+ * package's diagnostics. Tests compile together here, then run per task, so
+ * each task's output is its own test binaries'.
+ */
+async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): AsyncGenerator<TaskResult> {
+  const startTime = Date.now();
+  const options = tasks[0].options;
+  const isTest = options.command === 'test';
+  const byManifest = new Map<string, { task: PlannedTask; outcome: PackageOutcome; reported: boolean }>();
+  for (const task of tasks) {
+    const cargo = metadataOf(task, context);
+    const expected = isTest ? [] : cargo.buildTargets.flatMap((target) => target.kind.map((kind) => `${target.name}:${kind}`));
+    byManifest.set(resolve(context.root, cargo.manifestFile), { task, outcome: new PackageOutcome(expected), reported: false });
+  }
+  const args = [
+    ...cargoArgs(options, tasks.map((task) => task.options.package)),
+    // cargo test spells "keep going" as --no-fail-fast.
+    ...(isTest ? ['--no-run', '--no-fail-fast'] : ['--keep-going']),
+    '--message-format=json-diagnostic-rendered-ansi',
+  ];
+  const { child } = await spawnProcessGroup('cargo', args, { cwd: join(context.root, options.cwd), stdout: 'pipe', stderr: 'inherit' });
+  for await (const line of child.iterable({ from: 'stdout' })) {
+    const message = parseCargoMessage(String(line));
+    if (!message || message.reason === 'build-finished') continue;
+    const entry = byManifest.get(message.manifestPath);
+    if (!entry) continue;
+    entry.outcome.record(message);
+    if (!isTest && !entry.reported && entry.outcome.complete) {
+      entry.reported = true;
+      yield report(entry.task, entry.outcome, true, startTime);
+    }
+  }
+  const result = await child;
+  if (isMissingCommand(result)) {
+    for (const { task } of byManifest.values()) yield done(task.id, false, `nx-cargo: ${CARGO_MISSING}\n`, startTime);
+    return;
+  }
+  const failed = [...byManifest.values()].filter((entry) => entry.outcome.errors > 0).map((entry) => entry.task.options.package);
+  for (const entry of byManifest.values()) {
+    if (entry.reported) continue;
+    if (isTest) yield await runAlone(entry.task, context);
+    else yield report(entry.task, entry.outcome, result.exitCode === 0 && entry.outcome.errors === 0, startTime, failed);
+  }
+}
+
+/** Moves the packages whose features the shared process would change to their own processes. */
+async function splitByFeatures(tasks: PlannedTask[], context: ExecutorContext): Promise<{ shared: PlannedTask[]; alone: PlannedTask[] }> {
+  if (process.env.NX_CARGO_UNSAFE_SHARED_FEATURES === 'true') return { shared: tasks, alone: [] };
+  const options = tasks[0].options;
+  const edges = options.command === 'test' ? 'features,normal,build,dev' : 'features,normal,build';
+  const args = ['tree', '-e', edges, '--prefix', 'depth', '-f', '{p}', ...tasks.flatMap((task) => ['-p', task.options.package])];
+  if (options.target) args.push('--target', options.target);
+  const { child } = await spawnProcessGroup('cargo', args, { cwd: join(context.root, options.cwd), stdout: 'pipe', stderr: 'pipe' });
+  const result = await child;
+  // Without cargo's own feature graph nothing proves sharing is safe.
+  if (result.exitCode !== 0) return { shared: [], alone: tasks };
+  const changed = rootsChangedByBatch(String(result.stdout), tasks.map((task) => task.options.package));
+  return { shared: tasks.filter((task) => !changed.has(task.options.package)), alone: tasks.filter((task) => changed.has(task.options.package)) };
+}
+
+function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMetadata {
+  const project = task.id.slice(0, task.id.indexOf(':'));
+  const cargo = (context.projectGraph?.nodes[project]?.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
+  if (!cargo) throw new Error(`nx-cargo: project ${project} has no cargo metadata; is the nx-cargo plugin registered in nx.json?`);
+  return cargo;
+}
+
+function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, failed: readonly string[] = []): TaskResult {
+  const status = success ? `${outcome.compiled} units compiled, ${outcome.fresh} fresh` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
+  return done(task.id, success, `${outcome.diagnostics.join('')}${summaryLine(task, success, startTime, status)}`, startTime);
+}
+
+/** The one line a task prints when it ends. */
+function summaryLine(task: PlannedTask, success: boolean, startTime: number, detail?: string): string {
+  const seconds = ((Date.now() - startTime) / 1000).toFixed(1);
+  return `nx-cargo: ${task.options.command} ${task.options.package} ${success ? 'ok' : 'FAILED'}${detail ? ` (${detail})` : ''} in ${seconds}s\n`;
+}
+
+function done(task: string, success: boolean, terminalOutput: string, startTime: number): TaskResult {
+  return { task, result: { success, terminalOutput, startTime, endTime: Date.now() } };
+}
