@@ -41,9 +41,14 @@ export interface CargoGraph {
 /**
  * Describes every crate reachable from `configFiles` (Cargo.toml files, plus
  * package.json/project.json files whose names a crate must not take),
- * reading through `fs` only.
+ * reading through `fs` only; `cargoTargetDir` is CARGO_TARGET_DIR, repo-relative.
  */
-export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[], options: NxCargoPluginOptions | undefined): CargoGraph {
+export function describeCargoGraph(
+  fs: FileSystem,
+  configFiles: readonly string[],
+  options: NxCargoPluginOptions | undefined,
+  cargoTargetDir?: string,
+): CargoGraph {
   const warnings: string[] = [];
   const manifests = configFiles.filter((file) => posix.basename(file) === 'Cargo.toml');
   const repository = loadCargoRepository(fs, manifests);
@@ -58,7 +63,7 @@ export function describeCargoGraph(fs: FileSystem, configFiles: readonly string[
     crates.push({
       projectName,
       manifestFile: pkg.manifestFile,
-      build: describeBuild(fs, pkg),
+      build: describeBuild(fs, pkg, cargoTargetDir),
       externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
       cargo: projectMetadata(pkg, lock, externals, local),
     });

@@ -30,6 +30,11 @@ describe('describeBuild', () => {
     assert.equal(describeBuild(fs, pkg([])).targetDir, 'ignored');
   });
 
+  it('lets CARGO_TARGET_DIR win over any config', () => {
+    const fs = memoryFs({ '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' });
+    assert.equal(describeBuild(fs, pkg([]), 'out/env-target').targetDir, 'out/env-target');
+  });
+
   it('falls back to the workspace target folder when configs do not set it', () => {
     const fs = memoryFs({ 'rust/.cargo/config.toml': '[build]\nrustflags = ["-Dwarnings"]\n' });
     assert.equal(describeBuild(fs, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'rust/target');

@@ -1,9 +1,13 @@
 import { dirOf, isTable, joinPath, parseToml, type CargoPackage, type FileSystem } from '@nx-cargo/cargo-workspace';
 import type { CrateBuild } from './inferred-targets.js';
 
-/** What building `pkg` produces and where, from its targets, cargo config and package.json. */
-export function describeBuild(fs: FileSystem, pkg: CargoPackage): CrateBuild {
-  const build: CrateBuild = { root: pkg.dir || '.', targetDir: targetDir(fs, pkg.workspaceDir), artifacts: artifacts(pkg) };
+/**
+ * What building `pkg` produces and where, from its targets, cargo config and
+ * package.json. `cargoTargetDir` is CARGO_TARGET_DIR made repo-relative,
+ * which overrides any config, as it does for cargo.
+ */
+export function describeBuild(fs: FileSystem, pkg: CargoPackage, cargoTargetDir?: string): CrateBuild {
+  const build: CrateBuild = { root: pkg.dir || '.', targetDir: cargoTargetDir ?? targetDir(fs, pkg.workspaceDir), artifacts: artifacts(pkg) };
   const bin = defaultBinary(pkg);
   if (bin !== undefined) build.defaultBinary = bin;
   const napi = napiConfig(fs, pkg);
@@ -35,8 +39,7 @@ function defaultBinary(pkg: CargoPackage): string | undefined {
 /**
  * The target folder cargo uses when run in `workspaceDir`: `build.target-dir`
  * from the nearest `.cargo/config.toml` at or above it (relative to the
- * folder holding `.cargo`), else `<workspace>/target`. CARGO_TARGET_DIR in
- * the environment is not seen here.
+ * folder holding `.cargo`), else `<workspace>/target`.
  */
 function targetDir(fs: FileSystem, workspaceDir: string): string {
   for (let dir = workspaceDir; ; dir = dirOf(dir)) {

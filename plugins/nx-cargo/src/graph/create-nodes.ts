@@ -1,7 +1,7 @@
 import type { CreateNodesContextV2 } from '@nx/devkit';
 import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeCargoGraph, toCreateNodesResults, type CreateNodesResults } from './cargo-graph.js';
 import { GraphCache, graphCacheKey } from './graph-cache.js';
 import type { NxCargoPluginOptions } from './options.js';
@@ -28,16 +28,32 @@ const CODE_FINGERPRINT = [join(__dirname, '..'), dirname(require.resolve('@nx-ca
 
 export function createCargoNodes(configFiles: readonly string[], options: NxCargoPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
   const sortedFiles = [...configFiles].sort();
-  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles]));
+  const cargoTargetDir = targetDirFromEnvironment(context.workspaceRoot);
+  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles, cargoTargetDir ?? null]));
   // Nx's own switch for not reusing a project graph turns this cache off too.
   const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
   let graph = useCache ? cache.read() : undefined;
   if (!graph) {
     const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
-    graph = describeCargoGraph(fs, sortedFiles, options);
+    graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
     if (useCache) cache.write(graph, readPaths, startedAtMs);
   }
   for (const message of graph.warnings) warn(message);
   return toCreateNodesResults(graph);
+}
+
+/**
+ * CARGO_TARGET_DIR as a repo-relative folder. Nx caches outputs inside the
+ * workspace only, so a folder outside it is reported and left out.
+ */
+function targetDirFromEnvironment(workspaceRoot: string): string | undefined {
+  const configured = process.env.CARGO_TARGET_DIR;
+  if (!configured) return undefined;
+  const relativeDir = relative(workspaceRoot, resolve(workspaceRoot, configured)).split(sep).join('/');
+  if (relativeDir.startsWith('..') || isAbsolute(relativeDir)) {
+    warn(`CARGO_TARGET_DIR=${configured} is outside the workspace: Nx can only cache build artifacts inside it, so builds will not restore them`);
+    return undefined;
+  }
+  return relativeDir;
 }
