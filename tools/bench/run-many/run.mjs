@@ -2,12 +2,18 @@
 // run-many benchmark: what running every crate's task through Nx costs next to
 // one cargo command over the whole workspace.
 //
-//   node tools/bench/run-many/run.mjs [--runs 3] [--crates 100]
+//   node tools/bench/run-many/run.mjs [--runs 3] [--crates 100] [--code-lines 0]
 //
 // It generates one virtual Cargo workspace (`members = ["crates/*"]`, libs
 // with path deps only, fixed seed; every BIN_EVERY-th crate also gets a
 // src/main.rs, so some builds link binaries and cache them as Nx outputs)
 // inside a temporary Nx workspace that uses this repository's built plugin,
+// appends about --code-lines lines of ordinary Rust to every lib.rs (a
+// `pub mod generated`: derived traits, a trait with impls, generic functions
+// used with concrete types, match-heavy functions and two unit tests, with
+// names and constants that differ from crate to crate; none by default, when
+// each crate is a few lines and compiles in some 30 ms, so Nx's fixed cost
+// outweighs the build; real crates take far longer to compile),
 // runs `cargo generate-lockfile --offline` once, primes Nx's project graph,
 // and then, round after round so that machine noise spreads over all of them,
 // times:
@@ -25,8 +31,9 @@
 // for a user between commands (no daemon here: NX_DAEMON=false).
 //
 // Every sample is checked, so a broken run is never timed as a fast one:
-// cargo exits 0 and compiles every crate (cold) or nothing (no-op, test no-op),
-// every test target passes; nx exits 0, reports success for exactly the
+// cargo exits 0 and compiles every crate (cold) or nothing (no-op, test no-op)
+// without a warning, every test target passes and runs exactly the #[test]s
+// in the sources; nx exits 0, reports success for exactly the
 // expected number of projects, and reports the expected number of cache hits
 // (none cold, all for the cached test run); after a cold build every crate's
 // .rlib and every binary exists in target/debug (deleted before the run).
@@ -73,7 +80,7 @@ try {
   process.exit(1);
 }
 
-async function main({ runs, crates }) {
+async function main({ runs, crates, codeLines }) {
   checkCargo();
   checkBuilt();
   const batch = batchSupport();
@@ -81,7 +88,7 @@ async function main({ runs, crates }) {
   const ws = new NxWorkspace();
   const shimDir = mkdtempSync(join(tmpdir(), 'nx-cargo-bench-run-many-shim-'));
   try {
-    const fixture = prepare(ws, crates, generateRepo, cargoShim(shimDir));
+    const fixture = prepare(ws, crates, codeLines, generateRepo, cargoShim(shimDir));
     const columns = columnsFor(fixture, batch);
     for (const column of Object.values(columns)) column.samples = [];
     const started = performance.now();
@@ -113,13 +120,19 @@ async function main({ runs, crates }) {
 // --- options and prerequisites ----------------------------------------------
 
 function parseOptions(argv) {
-  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '3' }, crates: { type: 'string', default: '100' } } });
-  return { runs: positiveInt(values.runs, '--runs'), crates: positiveInt(values.crates, '--crates') };
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '3' }, crates: { type: 'string', default: '100' }, 'code-lines': { type: 'string', default: '0' } } });
+  return { runs: positiveInt(values.runs, '--runs'), crates: positiveInt(values.crates, '--crates'), codeLines: nonNegativeInt(values['code-lines'], '--code-lines') };
 }
 
 function positiveInt(text, option) {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new BenchError(`${option} takes a positive integer, got "${text}"`);
+  return value;
+}
+
+function nonNegativeInt(text, option) {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 0) throw new BenchError(`${option} takes a non-negative integer, got "${text}"`);
   return value;
 }
 
@@ -169,7 +182,7 @@ async function loadGenerator() {
 // --- the fixture ----------------------------------------------------------------
 
 /** The generated crates inside the Nx workspace, a lockfile, and what each run must produce. */
-function prepare(ws, crates, generateRepo, shim) {
+function prepare(ws, crates, codeLines, generateRepo, shim) {
   const tree = mkdtempSync(join(tmpdir(), 'nx-cargo-bench-run-many-tree-'));
   let summary;
   try {
@@ -183,6 +196,7 @@ function prepare(ws, crates, generateRepo, shim) {
   const packages = [...summary.packages].sort((a, b) => a.name.localeCompare(b.name));
   const binaries = packages.filter((_, index) => index % BIN_EVERY === 0);
   for (const pkg of binaries) ws.write(`${pkg.dir}/src/main.rs`, mainRs(pkg.name));
+  const appended = codeLines > 0 ? packages.map((pkg, index) => appendCode(ws, pkg, index, codeLines)) : [];
   runOk('cargo', ['generate-lockfile', '--offline'], ws.root);
   const fixture = {
     ws,
@@ -190,9 +204,14 @@ function prepare(ws, crates, generateRepo, shim) {
     loadBefore: loadavg()[0].toFixed(2),
     crates: packages.length,
     binaries: binaries.length,
+    codeLines,
+    appendedLines: appended.length > 0 ? { min: Math.min(...appended), max: Math.max(...appended) } : undefined,
     artifacts: [...packages.map((pkg) => `target/debug/lib${crateIdent(pkg.name)}.rlib`), ...binaries.map((pkg) => `target/debug/${pkg.name}`)],
     // One unit-test harness per lib and per binary, one doc-test run per lib.
     testTargets: 2 * packages.length + binaries.length,
+    // What those harnesses run in all: every #[test] in the sources (the
+    // generator's and the appended ones; the doc comments hold no examples).
+    tests: countTests(ws, packages, binaries),
   };
   // Once untimed: the fixture builds, and the first timed sample does not pay
   // for loading rustc and the standard library from disk.
@@ -200,6 +219,192 @@ function prepare(ws, crates, generateRepo, shim) {
   clearTarget(fixture);
   primeNx(fixture, packages.map((pkg) => pkg.name));
   return fixture;
+}
+
+/** Every #[test] in the libs' and binaries' sources, as the test harnesses must run them. */
+function countTests(ws, packages, binaries) {
+  const sources = [...packages.map((pkg) => `${pkg.dir}/src/lib.rs`), ...binaries.map((pkg) => `${pkg.dir}/src/main.rs`)];
+  return sources.reduce((sum, file) => sum + countLines(ws.read(file), /^\s*#\[test\]\s*$/), 0);
+}
+
+/**
+ * Appends about `lines` lines of ordinary Rust to the crate's lib.rs (see
+ * generatedCode); returns how many it appended.
+ */
+function appendCode(ws, pkg, index, lines) {
+  if (pkg.lib !== 'lib') throw new BenchError(`--code-lines: ${pkg.name} is a ${pkg.lib ?? 'binary-only'} crate, expected a plain lib`);
+  const file = `${pkg.dir}/src/lib.rs`;
+  const code = generatedCode(pkg.name, index, lines);
+  ws.write(file, `${ws.read(file)}${code}`);
+  return code.split('\n').length - 1;
+}
+
+/**
+ * About `lines` lines of warning-free Rust for rustc to really compile: a
+ * `pub mod generated` with a trait and generic helpers, then as many units as
+ * fit (an enum and a struct with derived traits, match-heavy methods, trait and
+ * Display impls, non-generic pub functions that use the generic helpers with
+ * the unit's types, so their code is generated in this crate), then two unit
+ * tests. Type names carry the crate's name and the constants its index, so no
+ * two crates compile the same code; deterministic.
+ */
+function generatedCode(name, index, lines) {
+  const camel = name.split('-').map((word) => word[0].toUpperCase() + word.slice(1)).join('');
+  /** A small constant that differs from crate to crate and unit to unit. */
+  const c = (unit, salt) => (((index + 1) * 7919 + unit * 104_729 + salt * 1_299_709) % 997) + 3;
+  const head = [
+    '',
+    '/// Ordinary code for rustc to compile (run-many bench, --code-lines).',
+    'pub mod generated {',
+    '    use std::collections::BTreeMap;',
+    '    use std::fmt;',
+    '',
+    '    /// Implemented by every record type below.',
+    '    pub trait Score {',
+    '        fn score(&self) -> u64;',
+    '',
+    '        fn label(&self) -> String {',
+    '            format!("score {}", self.score())',
+    '        }',
+    '    }',
+    '',
+    '    pub fn total<T: Score>(items: &[T]) -> u64 {',
+    '        items.iter().map(Score::score).fold(0, u64::wrapping_add)',
+    '    }',
+    '',
+    '    pub fn best<T: Score + Clone>(items: &[T]) -> Option<T> {',
+    '        items.iter().max_by_key(|item| item.score()).cloned()',
+    '    }',
+    '',
+    '    pub fn counts<K: Ord + Copy, T>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, usize> {',
+    '        let mut map = BTreeMap::new();',
+    '        for item in items {',
+    '            *map.entry(key(item)).or_insert(0) += 1;',
+    '        }',
+    '        map',
+    '    }',
+  ];
+  const unit = (k) => {
+    const record = `${camel}Record${k}`;
+    const kind = `${camel}Kind${k}`;
+    return [
+      '',
+      '    #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]',
+      `    pub enum ${kind} {`,
+      '        #[default]',
+      '        Alpha,',
+      '        Beta(u32),',
+      '        Gamma { x: i64, y: i64 },',
+      '        Delta,',
+      '    }',
+      '',
+      `    impl ${kind} {`,
+      '        pub fn code(self) -> u64 {',
+      '            match self {',
+      `                Self::Alpha => ${c(k, 1)},`,
+      `                Self::Beta(n) if n > ${c(k, 2)} => u64::from(n) * 3,`,
+      `                Self::Beta(n) => u64::from(n) + ${c(k, 3)},`,
+      '                Self::Gamma { x, y } if x > y => (x - y).unsigned_abs(),',
+      `                Self::Gamma { x, y } => x.wrapping_mul(y).unsigned_abs() % ${c(k, 4)},`,
+      `                Self::Delta => ${c(k, 5)},`,
+      '            }',
+      '        }',
+      '',
+      '        pub fn from_code(n: u64) -> Self {',
+      '            match n % 4 {',
+      '                0 => Self::Alpha,',
+      '                1 => Self::Beta((n % 1_000) as u32),',
+      '                2 => Self::Gamma { x: (n % 50) as i64, y: (n % 7) as i64 - 3 },',
+      '                _ => Self::Delta,',
+      '            }',
+      '        }',
+      '    }',
+      '',
+      '    #[derive(Debug, Clone, PartialEq, Default)]',
+      `    pub struct ${record} {`,
+      '        pub id: u64,',
+      '        pub name: String,',
+      '        pub tags: Vec<String>,',
+      '        pub weight: f64,',
+      `        pub kind: ${kind},`,
+      '    }',
+      '',
+      `    impl ${record} {`,
+      '        pub fn new(id: u64, name: &str) -> Self {',
+      '            let tags = (0..id % 4).map(|t| format!("{name}-{t}")).collect();',
+      `            Self { id, name: name.to_string(), tags, weight: id as f64 * ${c(k, 6)}.5, kind: ${kind}::from_code(id) }`,
+      '        }',
+      '    }',
+      '',
+      `    impl Score for ${record} {`,
+      '        fn score(&self) -> u64 {',
+      '            let tags: u64 = self.tags.iter().map(|tag| tag.len() as u64).sum();',
+      `            self.id.wrapping_mul(${c(k, 7)}) ^ tags ^ self.kind.code() ^ self.weight as u64`,
+      '        }',
+      '    }',
+      '',
+      `    impl fmt::Display for ${record} {`,
+      "        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {",
+      '            write!(f, "{}#{} {:?} [{}]", self.name, self.id, self.kind, self.tags.join(", "))',
+      '        }',
+      '    }',
+      '',
+      `    pub fn build_${k}(count: u64) -> Vec<${record}> {`,
+      `        (0..count).map(|i| ${record}::new(i + ${c(k, 8)}, "${name}-${k}")).collect()`,
+      '    }',
+      '',
+      `    pub fn classify_${k}(value: i64) -> &'static str {`,
+      '        match value {',
+      '            i64::MIN..=-1 => "negative",',
+      '            0 => "zero",',
+      `            1..=${c(k, 9)} => "small",`,
+      `            v if v % ${c(k, 10)} == 0 => "round",`,
+      '            v if v % 2 == 0 => "even",',
+      '            _ => "odd",',
+      '        }',
+      '    }',
+      '',
+      `    pub fn parse_${k}(input: &str) -> Result<Vec<u64>, String> {`,
+      `        input.split(',').map(|part| part.trim().parse::<u64>().map_err(|e| format!("{part:?}: {e}"))).collect()`,
+      '    }',
+      '',
+      `    pub fn run_${k}() -> u64 {`,
+      `        let records = build_${k}(${(c(k, 11) % 20) + 5});`,
+      '        let by_kind = counts(&records, |record| record.kind);',
+      '        let best = best(&records).map_or(0, |record| record.id);',
+      '        let text: usize = records.iter().map(|record| record.to_string().len() + record.label().len()).sum();',
+      `        let parsed = parse_${k}("1, 2, ${c(k, 12)}").unwrap_or_default().into_iter().sum::<u64>();`,
+      `        total(&records) ^ best ^ by_kind.len() as u64 ^ text as u64 ^ parsed ^ classify_${k}(best as i64).len() as u64`,
+      '    }',
+    ];
+  };
+  const tests = [
+    '',
+    '    #[cfg(test)]',
+    '    mod tests {',
+    '        use super::*;',
+    '',
+    '        #[test]',
+    '        fn records_compare_and_default() {',
+    '            let records = build_0(5);',
+    '            assert_eq!(records.len(), 5);',
+    '            assert_eq!(records[1].clone(), records[1]);',
+    `            assert_eq!(${camel}Kind0::default(), ${camel}Kind0::Alpha);`,
+    `            assert_eq!(${camel}Record0::default().tags, Vec::<String>::new());`,
+    '        }',
+    '',
+    '        #[test]',
+    '        fn parse_classify_run() {',
+    '            assert_eq!(parse_0("1, 2,3"), Ok(vec![1, 2, 3]));',
+    '            assert!(parse_0("x").is_err());',
+    '            assert_eq!(classify_0(0), "zero");',
+    '            assert_eq!(classify_0(-4), "negative");',
+    '            assert_eq!(run_0(), run_0());',
+    '        }',
+    '    }',
+  ];
+  const units = Math.max(1, Math.round((lines - head.length - tests.length - 1) / unit(0).length));
+  return [...head, ...Array.from({ length: units }, (_, k) => unit(k)).flat(), ...tests, '}', ''].join('\n');
 }
 
 function mainRs(name) {
@@ -256,6 +461,7 @@ function cargoBuildCold(fixture) {
   checkCargo0(result, 'cargo build --workspace (cold)');
   const compiled = countLines(result.stderr, /^\s*Compiling /);
   if (compiled !== fixture.crates) throw new BenchError(`cold cargo build --workspace compiled ${compiled} packages, expected ${fixture.crates}`);
+  checkNoWarnings(result, 'cargo build --workspace (cold)');
   checkArtifacts(fixture, 'cargo build --workspace (cold)');
   return { ms, processes };
 }
@@ -288,6 +494,7 @@ function nxBuildCold(fixture, extraArgs) {
 function cargoTestNoop(fixture) {
   const warm = cargo(fixture, ['test', '--workspace']);
   checkCargo0(warm, 'cargo test --workspace (untimed, to compile the tests)');
+  checkNoWarnings(warm, 'cargo test --workspace (untimed, to compile the tests)');
   const { ms, result, processes } = timedCargo(fixture, () => cargo(fixture, ['test', '--workspace']));
   const what = 'cargo test --workspace (everything compiled)';
   checkCargo0(result, what);
@@ -295,6 +502,8 @@ function cargoTestNoop(fixture) {
   if (compiled !== 0) throw new BenchError(`${what} compiled ${compiled} packages, expected none`);
   const passed = countLines(result.stdout, /^test result: ok\./);
   if (passed !== fixture.testTargets) throw new BenchError(`${what} printed ${passed} "test result: ok." lines, expected ${fixture.testTargets} (unit tests of ${fixture.crates} libs and ${fixture.binaries} binaries, doc tests of ${fixture.crates} libs)`);
+  const ran = [...result.stdout.matchAll(/^test result: ok\. (\d+) passed;/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  if (ran !== fixture.tests) throw new BenchError(`${what} passed ${ran} tests in all, expected ${fixture.tests} (every #[test] in the sources)`);
   return { ms, processes };
 }
 
@@ -317,6 +526,12 @@ function nxTestCached(fixture) {
 function checkCargo0(result, what) {
   if (result.error) throw new BenchError(`${what}: ${result.error.message}`);
   if (result.status !== 0) throw new BenchError(`${what} exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+}
+
+/** Neither rustc nor cargo warned: the fixture, appended code included, is clean. */
+function checkNoWarnings(result, what) {
+  const warnings = result.stderr.split('\n').filter((line) => /^warning\b/.test(line));
+  if (warnings.length > 0) throw new BenchError(`${what} printed ${warnings.length} warning lines (first: ${warnings[0]}):\n${lastLines(result.stderr)}`);
 }
 
 /**
@@ -420,8 +635,11 @@ function printReport(fixture, columns, runs, batch) {
     ['ratio cached nx test / cargo test no-op', ratio('nxTestCached', 'cargoTest'), '', '', '', '', '(target < 1)'],
   ];
   const wrapper = process.env.RUSTC_WRAPPER ? `RUSTC_WRAPPER=${process.env.RUSTC_WRAPPER}` : 'no RUSTC_WRAPPER';
+  const appended = fixture.appendedLines;
+  const code = appended ? `${appended.min === appended.max ? appended.min : `${appended.min}-${appended.max}`} lines appended to each lib.rs` : 'nothing appended';
   console.log(
-    `\nnx-cargo run-many benchmark: ${fixture.crates} crates (${fixture.binaries} with a binary; seed ${SEED}, one virtual workspace, path deps only), ` +
+    `\nnx-cargo run-many benchmark: ${fixture.crates} crates (${fixture.binaries} with a binary; seed ${SEED}, one virtual workspace, path deps only; ` +
+      `--code-lines ${fixture.codeLines}: ${code}; ${fixture.tests} unit tests), ` +
       `medians of ${runs} runs, ms; wall time of the whole command; ${cargoVersion()}, nx ${nxVersion()}, ${wrapper}; ` +
       `${cpus().length} cores, load average ${fixture.loadBefore} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`,
   );

@@ -45,7 +45,8 @@ export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild):
     doc: cargo('doc', true),
   };
   if (crate.defaultBinary !== undefined) {
-    targets.run = { ...cargo('run', false, crate.defaultBinary === '' ? {} : { bin: crate.defaultBinary }), inputs: undefined };
+    // Its own executor, without a batch implementation: a running program streams its output live.
+    targets.run = { ...cargo('run', false, crate.defaultBinary === '' ? {} : { bin: crate.defaultBinary }), executor: 'nx-cargo:run', inputs: undefined };
   }
   return targets;
 }
