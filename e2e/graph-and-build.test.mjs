@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
@@ -80,6 +81,35 @@ describe('a Cargo workspace under real nx', () => {
     const broken = ws.nx(['build', 'greet']);
     assert.notEqual(broken.status, 0);
     assert.match(broken.output, /error\[E0308\]/);
+  });
+});
+
+describe('dev-dependencies reach tests, not builds', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+    ws.write('crates/testkit/Cargo.toml', '[package]\nname = "testkit"\nversion = "0.1.0"\nedition = "2021"\n');
+    ws.write('crates/testkit/src/lib.rs', 'pub fn sample() -> &\'static str { "Nx" }\n');
+    ws.write('crates/greet/Cargo.toml', `${ws.read('crates/greet/Cargo.toml')}\n[dev-dependencies]\ntestkit = { path = "../testkit" }\n`);
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.root });
+    ws.nxOk(['run-many', '-t', 'build,test', '-p', 'greet']);
+  });
+  after(() => ws.dispose());
+
+  it('serves greet:build from the cache after a dev-dependency edit, and runs greet:test again', () => {
+    ws.write('crates/testkit/src/lib.rs', 'pub fn sample() -> &\'static str { "Cargo" }\n');
+    const run = ws.nxOk(['run-many', '-t', 'build,test', '-p', 'greet', '--output-style=static']);
+    assert.match(run.output, /nx run greet:build \[(local cache|existing outputs match the cache, left as is)\]/);
+    assert.match(run.output, /nx run greet:test(?! \[)/);
+    const affected = ws.nxOk(['show', 'projects', '--affected', '-t', 'build', '--files=crates/testkit/src/lib.rs', '--json']);
+    assert.deepEqual(JSON.parse(affected.stdout), ['testkit']);
+  });
+
+  it('runs greet:build again after an edit to a normal dependency', () => {
+    ws.write('crates/words/src/lib.rs', 'pub const HELLO: &str = "Hey";\n');
+    const run = ws.nxOk(['run-many', '-t', 'build', '-p', 'greet', '--output-style=static']);
+    assert.match(run.output, /nx run greet:build(?! \[)/);
   });
 });
 

@@ -14,7 +14,8 @@ import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
 import { lockPathDependencies } from './lock-path-dependencies.js';
 import { describeBuild } from './crate-build.js';
-import { CARGO_INPUT, cargoNamedInput, inferTargets, type CrateBuild } from './inferred-targets.js';
+import { crateClosures, type CrateClosures } from './crate-closures.js';
+import { cargoNamedInputs, inferTargets, type CrateBuild } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
@@ -74,14 +75,15 @@ export function describeCargoGraph(
 
 /** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
 export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
+  const closures = crateClosures(graph.crates.map((crate) => ({ projectName: crate.projectName, root: crate.build.root, pathDependencies: crate.cargo.pathDependencies })));
   const results: CreateNodesResults = graph.crates.map((crate) => {
     const project: ProjectConfiguration = {
       name: crate.projectName,
       root: crate.build.root,
       projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
       metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
-      namedInputs: { [CARGO_INPUT]: cargoNamedInput(crate.cargo.workspaceDir, crate.externalClosure, crate.build) },
-      targets: inferTargets(crate.cargo, crate.build),
+      namedInputs: cargoNamedInputs(crate.cargo.workspaceDir, crate.externalClosure, crate.build),
+      targets: inferTargets(crate.cargo, crate.build, closures.get(crate.projectName) as CrateClosures),
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
   });

@@ -1,6 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
+import type { CrateClosures } from './crate-closures.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
@@ -8,8 +9,8 @@ const EXECUTOR = 'nx-cargo:cargo';
 /** Environment variables that change what cargo and rustc produce. */
 const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS', 'CARGO_BUILD_TARGET'];
 
-/** Name of the project-level named input that holds a crate's cargo inputs. */
-export const CARGO_INPUT = 'cargo';
+/** Project-level named input that holds a crate's own cargo inputs. */
+const CARGO_INPUT = 'cargo';
 
 /** How a crate is built and what its build leaves behind. */
 export interface CrateBuild {
@@ -25,14 +26,18 @@ export interface CrateBuild {
 }
 
 /** The targets every crate gets, plus `run` for crates with binaries. */
-export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild): Record<string, TargetConfiguration> {
-  // Inputs live once in the project's named input: repeating them in every
-  // target made each project ~4.5 KB, which Nx pays to merge and cache.
-  const inputs = [CARGO_INPUT, '^default'];
+export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, closures: CrateClosures): Record<string, TargetConfiguration> {
+  // The crate's own inputs live once in the project's named input: repeating
+  // them in every target made each project ~4.5 KB, which Nx pays to merge
+  // and cache. Named inputs cannot name other projects, so the local crates
+  // whose sources reach the task are listed per target: a dev-dependency
+  // reaches `cargo test`, never `cargo build`.
+  const sourcesOf = (projects: string[]) => (projects.length > 0 ? [{ input: 'default', projects }] : []);
+  const inputs = [CARGO_INPUT, ...sourcesOf(closures.build)];
   const cargo = (command: CargoExecutorOptions['command'], cache: boolean, extra: Partial<CargoExecutorOptions> = {}) => ({
     executor: EXECUTOR,
     cache,
-    inputs,
+    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(closures.test)] : inputs,
     options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
     configurations: { release: { release: true } },
   });
@@ -66,7 +71,7 @@ function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutor
 }
 
 /** `napi build` for a napi-rs package: the .node file (and generated bindings) beside its package.json. */
-function napiBuild(crate: CrateBuild, inputs: string[]): TargetConfiguration<NapiExecutorOptions> {
+function napiBuild(crate: CrateBuild, inputs: TargetConfiguration['inputs']): TargetConfiguration<NapiExecutorOptions> {
   return {
     executor: 'nx-cargo:napi',
     cache: true,
@@ -84,13 +89,17 @@ function napiOutputs(crate: CrateBuild): string[] {
 }
 
 /**
- * Everything that can change a cargo task's result: the crate's files, the
- * workspace manifest and lockfile, cargo config, toolchain, flags in the
- * environment, and its own external closure named explicitly (otherwise Nx
- * hashes every external node in the graph). Sources of crates it depends on
- * come in through `^default` on each target.
+ * The crate's named input: everything that can change a cargo task's result
+ * besides other crates' sources: the crate's files, the workspace manifest
+ * and lockfile, cargo config, toolchain, flags in the environment, and its
+ * own external closure named explicitly (otherwise Nx hashes every external
+ * node in the graph).
  */
-export function cargoNamedInput(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
+export function cargoNamedInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
+  return { [CARGO_INPUT]: ownInputs(workspaceDir, externalClosure, build) };
+}
+
+function ownInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
   const files = new Set<string>();
   for (const dir of new Set([workspaceDir, ''])) {
     const base = dir ? `{workspaceRoot}/${dir}` : '{workspaceRoot}';
