@@ -14,7 +14,7 @@ import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
 import { lockPathDependencies } from './lock-path-dependencies.js';
 import { describeBuild } from './crate-build.js';
-import { crateClosures, type CrateClosures } from './crate-closures.js';
+import { crateSources, type CrateSources } from './crate-sources.js';
 import { cargoNamedInputs, inferTargets, type CrateBuild } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
@@ -30,6 +30,7 @@ export interface CrateDescription {
   externalClosure: string[];
   cargo: CargoProjectMetadata;
   build: CrateBuild;
+  sources: CrateSources;
 }
 
 /** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
@@ -57,7 +58,7 @@ export function describeCargoGraph(
   const externals = new ExternalNodes();
 
   const local = new LocalPackages(repository.packages);
-  const crates: CrateDescription[] = [];
+  const crates: Array<Omit<CrateDescription, 'sources'>> = [];
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
     const lock = lockfiles.read(pkg.workspaceDir);
@@ -70,12 +71,16 @@ export function describeCargoGraph(
     });
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
-  return { crates, externalNodes: externals.nodes, warnings };
+  const sources = crateSources(crates.map((crate) => ({ projectName: crate.projectName, root: crate.build.root, pathDependencies: crate.cargo.pathDependencies })));
+  return {
+    crates: crates.map((crate) => ({ ...crate, sources: sources.get(crate.projectName) as CrateSources })),
+    externalNodes: externals.nodes,
+    warnings,
+  };
 }
 
 /** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
 export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
-  const closures = crateClosures(graph.crates.map((crate) => ({ projectName: crate.projectName, root: crate.build.root, pathDependencies: crate.cargo.pathDependencies })));
   const results: CreateNodesResults = graph.crates.map((crate) => {
     const project: ProjectConfiguration = {
       name: crate.projectName,
@@ -83,7 +88,7 @@ export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
       projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
       metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
       namedInputs: cargoNamedInputs(crate.cargo.workspaceDir, crate.externalClosure, crate.build),
-      targets: inferTargets(crate.cargo, crate.build, closures.get(crate.projectName) as CrateClosures),
+      targets: inferTargets(crate.cargo, crate.build, crate.sources),
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
   });

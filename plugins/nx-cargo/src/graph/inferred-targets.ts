@@ -1,7 +1,7 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
-import type { CrateClosures } from './crate-closures.js';
+import type { CrateSources } from './crate-sources.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
@@ -26,18 +26,21 @@ export interface CrateBuild {
 }
 
 /** The targets every crate gets, plus `run` for crates with binaries. */
-export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, closures: CrateClosures): Record<string, TargetConfiguration> {
+export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, sources: CrateSources): Record<string, TargetConfiguration> {
   // The crate's own inputs live once in the project's named input: repeating
   // them in every target made each project ~4.5 KB, which Nx pays to merge
-  // and cache. Named inputs cannot name other projects, so the local crates
-  // whose sources reach the task are listed per target: a dev-dependency
-  // reaches `cargo test`, never `cargo build`.
-  const sourcesOf = (projects: string[]) => (projects.length > 0 ? [{ input: 'default', projects }] : []);
-  const inputs = [CARGO_INPUT, ...sourcesOf(closures.build)];
+  // and cache. Named inputs cannot name other projects, so where they differ
+  // from what `^default` follows, the local crates whose sources reach the
+  // task are listed per target: a dev-dependency reaches `cargo test`, never
+  // `cargo build`.
+  // `^default` says the same in a few bytes wherever no dev-dependency edge is in the way.
+  const sourcesOf = (projects: CrateSources['build']) =>
+    projects === 'any-edge' ? ['^default'] : projects.length > 0 ? [{ input: 'default', projects }] : [];
+  const inputs = [CARGO_INPUT, ...sourcesOf(sources.build)];
   const cargo = (command: CargoExecutorOptions['command'], cache: boolean, extra: Partial<CargoExecutorOptions> = {}) => ({
     executor: EXECUTOR,
     cache,
-    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(closures.test)] : inputs,
+    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(sources.test)] : inputs,
     options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
     configurations: { release: { release: true } },
   });

@@ -7,19 +7,23 @@ export interface CrateEdges {
   pathDependencies: Array<{ dir: string; kind: DependencyKind }>;
 }
 
-/** Local crates whose sources reach a crate's build, and those that reach its tests. */
-export interface CrateClosures {
-  build: string[];
-  test: string[];
+/**
+ * The local crates whose sources reach a crate's build and its tests:
+ * 'any-edge' where that is everything Nx's `^` inputs follow (every edge,
+ * dev-dependencies of dependencies included), else the project names.
+ */
+export interface CrateSources {
+  build: 'any-edge' | string[];
+  test: 'any-edge' | string[];
 }
 
 /**
- * Per crate, the project names of the local crates its build depends on
+ * Per crate, the local crates its build depends on
  * (normal and build dependencies, transitively) and those its tests depend on
  * (the same plus its own dev-dependencies with their build closures): a
  * dev-dependency's sources never reach `cargo build`, only `cargo test`.
  */
-export function crateClosures(crates: readonly CrateEdges[]): Map<string, CrateClosures> {
+export function crateSources(crates: readonly CrateEdges[]): Map<string, CrateSources> {
   const byRoot = new Map(crates.map((crate) => [crate.root === '.' ? '' : crate.root, crate]));
   const buildClosure = new Map<string, Set<string>>();
   const buildOf = (crate: CrateEdges, visiting = new Set<string>()): Set<string> => {
@@ -38,7 +42,29 @@ export function crateClosures(crates: readonly CrateEdges[]): Map<string, CrateC
     buildClosure.set(crate.projectName, closure);
     return closure;
   };
-  const closures = new Map<string, CrateClosures>();
+  const anyEdgeClosure = new Map<string, Set<string>>();
+  const anyEdgeOf = (crate: CrateEdges): Set<string> => {
+    const known = anyEdgeClosure.get(crate.projectName);
+    if (known) return known;
+    // Dev-dependency edges may form cycles: walk iteratively with a visited set.
+    const closure = new Set<string>();
+    const queue = [crate];
+    while (queue.length > 0) {
+      const current = queue.pop() as CrateEdges;
+      for (const dependency of current.pathDependencies) {
+        const target = byRoot.get(dependency.dir);
+        if (!target || closure.has(target.projectName)) continue;
+        closure.add(target.projectName);
+        queue.push(target);
+      }
+    }
+    closure.delete(crate.projectName);
+    anyEdgeClosure.set(crate.projectName, closure);
+    return closure;
+  };
+  const sources = new Map<string, CrateSources>();
+  // Closures only grow along edges, so equal sizes mean equal sets.
+  const list = (closure: Set<string>, anyEdge: Set<string>) => (closure.size === anyEdge.size ? 'any-edge' : [...closure].sort());
   for (const crate of crates) {
     const build = buildOf(crate);
     const test = new Set(build);
@@ -49,7 +75,8 @@ export function crateClosures(crates: readonly CrateEdges[]): Map<string, CrateC
       for (const name of buildOf(target)) test.add(name);
     }
     test.delete(crate.projectName);
-    closures.set(crate.projectName, { build: [...build].sort(), test: [...test].sort() });
+    const anyEdge = anyEdgeOf(crate);
+    sources.set(crate.projectName, { build: list(build, anyEdge), test: list(test, anyEdge) });
   }
-  return closures;
+  return sources;
 }
