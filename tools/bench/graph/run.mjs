@@ -30,15 +30,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { NX_ENV } from '../../support/nx-workspace.mjs';
+import { BenchError, checkBuilt, checkCargo, formatMs, formatRatio, formatTable, lastLines, loadGenerator, log, measureRounds, medianOf, MODEL_DIR, PLUGIN_DIR, positiveInt, readJson, REPO_ROOT, runBench, runOk, timed } from '../support.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = join(HERE, '../../..');
-const PLUGIN_DIR = join(REPO_ROOT, 'plugins/nx-cargo');
-const MODEL_DIR = join(REPO_ROOT, 'packages/cargo-workspace');
-const GENERATOR = join(REPO_ROOT, 'tools/generate/cargo-workspace.mjs');
 const NX22_DIR = join(homedir(), '.cache/nx-cargo-bench/monodon-nx22');
 const SEED = 1;
 const NX_GRAPH_CACHE = '.nx/workspace-data/project-graph.json';
@@ -48,16 +45,7 @@ const IN_PROCESS_CALLS = 3;
 // ours, for symmetry) as offline as measurement 1, so the network never counts.
 const NX_RUN_ENV = { ...process.env, ...NX_ENV, CARGO_NET_OFFLINE: 'true' };
 
-/** A failure to report in plain words (no stack trace). */
-class BenchError extends Error {}
-
-try {
-  await main(parseOptions(process.argv.slice(2)));
-} catch (error) {
-  if (!(error instanceof BenchError) && !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
-  console.error(`bench: ${error.message}`);
-  process.exit(1);
-}
+await runBench(() => main(parseOptions(process.argv.slice(2))));
 
 async function main({ runs, sizes }) {
   checkCargo();
@@ -78,29 +66,9 @@ async function main({ runs, sizes }) {
 
 function parseOptions(argv) {
   const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '5' }, sizes: { type: 'string', default: '100,500' } } });
-  return { runs: positiveInt(values.runs, '--runs'), sizes: values.sizes.split(',').map((size) => positiveInt(size, '--sizes')) };
-}
-
-function positiveInt(text, option) {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new BenchError(`${option} takes positive integers, got "${text}"`);
-  return value;
-}
-
-function checkCargo() {
-  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
-  if (cargo.error || cargo.status !== 0) throw new BenchError('cargo is not on PATH (or `cargo --version` failed); install Rust, e.g. from https://rustup.rs');
-}
-
-function checkBuilt() {
-  for (const entry of [join(PLUGIN_DIR, 'dist/index.js'), join(MODEL_DIR, 'dist/index.js')]) {
-    if (!existsSync(entry)) throw new BenchError(`${relative(REPO_ROOT, entry)} is missing: run \`npm run build\` first`);
-  }
-}
-
-async function loadGenerator() {
-  if (!existsSync(GENERATOR)) throw new BenchError(`fixture generator ${relative(REPO_ROOT, GENERATOR)} is missing`);
-  return import(pathToFileURL(GENERATOR).href);
+  // The errors say "positive integers" (--sizes takes a list), for --runs too.
+  const positiveInts = (text, option) => positiveInt(text, option, 'positive integers');
+  return { runs: positiveInts(values.runs, '--runs'), sizes: values.sizes.split(',').map((size) => positiveInts(size, '--sizes')) };
 }
 
 // --- the Nx 22 install --------------------------------------------------------
@@ -211,23 +179,11 @@ function columnsFor(prepared, nx22) {
 
 function benchSize(prepared, nx22, runs) {
   const columns = columnsFor(prepared, nx22);
-  for (const column of Object.values(columns)) column.samples = [];
-  for (let run = 1; run <= runs; run++) {
-    const line = [];
-    for (const column of Object.values(columns)) {
-      if (column.unavailable || column.error) continue;
-      try {
-        const sample = column.measure();
-        column.samples.push(sample);
-        line.push(`${column.label} ${Math.round(sample.ms)}${sample.warmMs === undefined ? '' : `/${Math.round(sample.warmMs)}`}`);
-      } catch (error) {
-        if (!(error instanceof BenchError)) throw error;
-        column.error = error.message;
-        line.push(`${column.label} FAILED`);
-      }
-    }
-    log(`[${prepared.size}] run ${run}/${runs} (ms; in-process cold/warm): ${line.join(', ')}`);
-  }
+  measureRounds(columns, runs, {
+    name: 'label',
+    heading: (run) => `[${prepared.size}] run ${run}/${runs} (ms; in-process cold/warm)`,
+    format: (sample) => `${Math.round(sample.ms)}${sample.warmMs === undefined ? '' : `/${Math.round(sample.warmMs)}`}`,
+  });
   return { size: prepared.size, expected: prepared.expected, columns };
 }
 
@@ -425,51 +381,4 @@ function printFailures(reports, nx22) {
   const failures = reports.flatMap((report) => Object.values(report.columns).filter((column) => column.error).map((column) => `${report.size} crates, ${column.label}: ${column.error}`));
   if (nx22.unavailable) failures.unshift(`nx 22 columns skipped: ${nx22.unavailable}`);
   if (failures.length > 0) console.log(`\nfailures:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
-}
-
-/** Labels left-aligned, numbers right-aligned; cells past the header's are notes, left as they are. */
-function formatTable(rows) {
-  const widths = rows[0].map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length)));
-  const align = (cell, index) => (index === 0 ? cell.padEnd(widths[index]) : index < widths.length ? cell.padStart(widths[index]) : cell);
-  return rows.map((row) => row.map(align).join('  ')).join('\n');
-}
-
-function formatMs(value) {
-  return Number.isFinite(value) ? String(Math.round(value)) : '-';
-}
-
-function formatRatio(value) {
-  return Number.isFinite(value) && value > 0 ? value.toFixed(2) : '-';
-}
-
-// --- small helpers ------------------------------------------------------------------------
-
-function medianOf(values) {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function timed(action) {
-  const start = performance.now();
-  const result = action();
-  return { ms: performance.now() - start, result };
-}
-
-function runOk(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new BenchError(`${command} ${args.join(' ')} failed in ${cwd}:\n${lastLines(result.stderr ?? String(result.error))}`);
-}
-
-function readJson(file) {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-function lastLines(text, count = 20) {
-  return text.trim().split('\n').slice(-count).join('\n');
-}
-
-function log(message) {
-  console.error(message);
 }

@@ -46,16 +46,11 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join, relative } from 'node:path';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { NxWorkspace } from '../../support/nx-workspace.mjs';
+import { BenchError, checkBuilt, checkCargo, formatMs, formatRatio, formatTable, lastLines, loadGenerator, log, measureRounds, medianOf, PLUGIN_DIR, positiveInt, readJson, REPO_ROOT, runBench, runOk, timed } from '../support.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO_ROOT = join(HERE, '../../..');
-const PLUGIN_DIR = join(REPO_ROOT, 'plugins/nx-cargo');
-const MODEL_DIR = join(REPO_ROOT, 'packages/cargo-workspace');
-const GENERATOR = join(REPO_ROOT, 'tools/generate/cargo-workspace.mjs');
 const SEED = 1;
 /** Every BIN_EVERY-th crate (by name) gets a src/main.rs as well as its lib. */
 const BIN_EVERY = 10;
@@ -69,20 +64,11 @@ const CARGO_ENV = { CARGO_NET_OFFLINE: 'true', CARGO_TARGET_DIR: undefined, CARG
 /** Cargo subcommands the process count names; anything else counts as `other`. */
 const SUBCOMMANDS = new Set(['build', 'check', 'test', 'clippy', 'fmt', 'doc', 'run', 'rustc', 'metadata', 'tree', 'locate-project', 'pkgid', 'generate-lockfile', 'read-manifest']);
 
-/** A failure to report in plain words (no stack trace). */
-class BenchError extends Error {}
-
-try {
-  await main(parseOptions(process.argv.slice(2)));
-} catch (error) {
-  if (!(error instanceof BenchError) && !String(error.code).startsWith('ERR_PARSE_ARGS')) throw error;
-  console.error(`bench: ${error.message}`);
-  process.exit(1);
-}
+await runBench(() => main(parseOptions(process.argv.slice(2))));
 
 async function main({ runs, crates, codeLines }) {
   checkCargo();
-  checkBuilt();
+  checkBuilt([join(PLUGIN_DIR, 'dist/executors/cargo/executor.js')]);
   const batch = batchSupport();
   const { generateRepo } = await loadGenerator();
   const ws = new NxWorkspace();
@@ -90,24 +76,8 @@ async function main({ runs, crates, codeLines }) {
   try {
     const fixture = prepare(ws, crates, codeLines, generateRepo, cargoShim(shimDir));
     const columns = columnsFor(fixture, batch);
-    for (const column of Object.values(columns)) column.samples = [];
     const started = performance.now();
-    for (let run = 1; run <= runs; run++) {
-      const line = [];
-      for (const column of Object.values(columns)) {
-        if (column.unavailable || column.error) continue;
-        try {
-          const sample = column.measure();
-          column.samples.push(sample);
-          line.push(`${column.short} ${Math.round(sample.ms)}`);
-        } catch (error) {
-          if (!(error instanceof BenchError)) throw error;
-          column.error = error.message;
-          line.push(`${column.short} FAILED`);
-        }
-      }
-      log(`run ${run}/${runs} (ms): ${line.join(', ')}`);
-    }
+    measureRounds(columns, runs, { name: 'short', heading: (run) => `run ${run}/${runs} (ms)` });
     log(`measured in ${Math.round((performance.now() - started) / 1000)} s`);
     printReport(fixture, columns, runs, batch);
     if (Object.values(columns).some((column) => column.error || column.unavailable)) process.exitCode = 1;
@@ -124,27 +94,10 @@ function parseOptions(argv) {
   return { runs: positiveInt(values.runs, '--runs'), crates: positiveInt(values.crates, '--crates'), codeLines: nonNegativeInt(values['code-lines'], '--code-lines') };
 }
 
-function positiveInt(text, option) {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new BenchError(`${option} takes a positive integer, got "${text}"`);
-  return value;
-}
-
 function nonNegativeInt(text, option) {
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < 0) throw new BenchError(`${option} takes a non-negative integer, got "${text}"`);
   return value;
-}
-
-function checkCargo() {
-  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
-  if (cargo.error || cargo.status !== 0) throw new BenchError('cargo is not on PATH (or `cargo --version` failed); install Rust, e.g. from https://rustup.rs');
-}
-
-function checkBuilt() {
-  for (const entry of [join(PLUGIN_DIR, 'dist/index.js'), join(MODEL_DIR, 'dist/index.js'), join(PLUGIN_DIR, 'dist/executors/cargo/executor.js')]) {
-    if (!existsSync(entry)) throw new BenchError(`${relative(REPO_ROOT, entry)} is missing: run \`npm run build\` first`);
-  }
 }
 
 /**
@@ -172,11 +125,6 @@ function cargoShim(dir) {
   writeFileSync(join(dir, 'cargo'), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${real}' "$@"\n`);
   chmodSync(join(dir, 'cargo'), 0o755);
   return { log, env: { ...CARGO_ENV, PATH: `${dir}:${process.env.PATH}` } };
-}
-
-async function loadGenerator() {
-  if (!existsSync(GENERATOR)) throw new BenchError(`fixture generator ${relative(REPO_ROOT, GENERATOR)} is missing`);
-  return import(pathToFileURL(GENERATOR).href);
 }
 
 // --- the fixture ----------------------------------------------------------------
@@ -601,11 +549,6 @@ function clearNxCache({ ws }) {
   rmSync(join(ws.root, '.nx/cache'), { recursive: true, force: true });
 }
 
-function runOk(command, args, cwd) {
-  const result = spawnSync(command, args, { cwd, encoding: 'utf8' });
-  if (result.status !== 0) throw new BenchError(`${command} ${args.join(' ')} failed in ${cwd}:\n${lastLines(result.stderr ?? String(result.error))}`);
-}
-
 // --- report ----------------------------------------------------------------------------------
 
 function printReport(fixture, columns, runs, batch) {
@@ -643,7 +586,8 @@ function printReport(fixture, columns, runs, batch) {
       `medians of ${runs} runs, ms; wall time of the whole command; ${cargoVersion()}, nx ${nxVersion()}, ${wrapper}; ` +
       `${cpus().length} cores, load average ${fixture.loadBefore} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`,
   );
-  console.log(formatTable(rows));
+  // The first and last header columns (labels, process counts) are text.
+  console.log(formatTable(rows, [0, rows[0].length - 1]));
   console.log('\nnx "Run duration" is Nx\'s own figure for running the tasks; wall time minus it is Nx start-up, project graph (from its cache) and hashing.');
   console.log('cargo processes: those of the last sample, counted by a logging `cargo` shim on PATH (a sh script, a few ms each, used for the cargo rows too).');
   const failures = Object.values(columns).filter((column) => column.error || column.unavailable).map((column) => `${column.label}: ${column.error ?? `skipped: ${column.unavailable}`}`);
@@ -651,27 +595,10 @@ function printReport(fixture, columns, runs, batch) {
   if (failures.length > 0) console.log(`\nfailures:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
 }
 
-/** Text left-aligned, numbers right-aligned; cells past the header's are notes, left as they are. */
-function formatTable(rows) {
-  const columns = rows[0].length;
-  const widths = rows[0].map((_, index) => Math.max(...rows.map((row) => (row[index] ?? '').length)));
-  // The first and last header columns (labels, process counts) are text.
-  const align = (cell, index) => (index === 0 || index === columns - 1 ? cell.padEnd(widths[index]) : index < columns ? cell.padStart(widths[index]) : cell);
-  return rows.map((row) => row.map(align).join('  ').trimEnd()).join('\n');
-}
-
 /** `1 build`, `100 build, 1 metadata`, `none`. */
 function formatProcesses(processes) {
   const entries = Object.entries(processes ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0 ? 'none' : entries.map(([subcommand, count]) => `${count} ${subcommand}`).join(', ');
-}
-
-function formatMs(value) {
-  return Number.isFinite(value) ? String(Math.round(value)) : '-';
-}
-
-function formatRatio(value) {
-  return Number.isFinite(value) && value > 0 ? value.toFixed(2) : '-';
 }
 
 /** Nx's "Run duration: 2.0s" (or 52ms, <1ms, 1m 3s) in ms; undefined when absent. */
@@ -694,31 +621,6 @@ function nxVersion() {
 
 // --- small helpers ------------------------------------------------------------------------
 
-function medianOf(values) {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function timed(action) {
-  const start = performance.now();
-  const result = action();
-  return { ms: performance.now() - start, result };
-}
-
 function countLines(text, pattern) {
   return text.split('\n').filter((line) => pattern.test(line)).length;
-}
-
-function readJson(file) {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-function lastLines(text, count = 20) {
-  return text.trim().split('\n').slice(-count).join('\n');
-}
-
-function log(message) {
-  console.error(message);
 }

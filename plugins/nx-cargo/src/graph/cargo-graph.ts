@@ -58,6 +58,7 @@ export function describeCargoGraph(
   const externals = new ExternalNodes();
 
   const local = new LocalPackages(repository.packages);
+  const surroundings = { cargoTargetDir, packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')) };
   const crates: Array<Omit<CrateDescription, 'sources'>> = [];
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
@@ -65,7 +66,7 @@ export function describeCargoGraph(
     crates.push({
       projectName,
       manifestFile: pkg.manifestFile,
-      build: describeBuild(fs, pkg, cargoTargetDir),
+      build: describeBuild(fs, pkg, surroundings),
       externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
       cargo: projectMetadata(pkg, lock, externals, local),
     });

@@ -3,9 +3,11 @@ import { describe, it } from 'node:test';
 import type { CargoPackage, CargoTarget, FileSystem } from '@nx-cargo/cargo-workspace';
 import { describeBuild } from './crate-build.js';
 
-/** A FileSystem over a map of repo-relative paths to file contents. */
-function memoryFs(files: Record<string, string>): FileSystem {
-  return { readFile: (path) => files[path], readDir: () => [] };
+/** describeBuild over a map of repo-relative paths to file contents, with the package.json files among them listed as Nx would. */
+function describeIn(files: Record<string, string>, crate: CargoPackage, cargoTargetDir?: string) {
+  const fs: FileSystem = { readFile: (path) => files[path], readDir: () => [] };
+  const packageJsonFiles = new Set(Object.keys(files).filter((path) => path.endsWith('package.json')));
+  return describeBuild(fs, crate, { cargoTargetDir, packageJsonFiles });
 }
 
 const target = (name: string, kind: string[], crateTypes = kind): CargoTarget => ({ name, kind, crateTypes, srcPath: '', edition: '2021', requiredFeatures: [] });
@@ -15,8 +17,8 @@ const pkg = (targets: CargoTarget[], extra: Partial<CargoPackage> = {}): CargoPa
 
 describe('describeBuild', () => {
   it('lists binaries and cdylib/staticlib files, not rlibs, tests or examples', () => {
-    const build = describeBuild(
-      memoryFs({}),
+    const build = describeIn(
+      {},
       pkg([target('demo', ['cdylib', 'staticlib', 'rlib']), target('tool', ['bin']), target('it', ['test'], ['bin']), target('ex', ['example'], ['bin'])]),
     );
     assert.deepEqual(build.artifacts, ['libdemo.so', 'libdemo.a', 'tool']);
@@ -25,31 +27,29 @@ describe('describeBuild', () => {
   });
 
   it('takes build.target-dir from the nearest cargo config, relative to the folder holding .cargo', () => {
-    const fs = memoryFs({ 'rust/.cargo/config.toml': '[build]\ntarget-dir = "../out/cargo"\n', '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' });
-    assert.equal(describeBuild(fs, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'out/cargo');
-    assert.equal(describeBuild(fs, pkg([])).targetDir, 'ignored');
+    const files = { 'rust/.cargo/config.toml': '[build]\ntarget-dir = "../out/cargo"\n', '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' };
+    assert.equal(describeIn(files, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'out/cargo');
+    assert.equal(describeIn(files, pkg([])).targetDir, 'ignored');
   });
 
   it('lets CARGO_TARGET_DIR win over any config', () => {
-    const fs = memoryFs({ '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' });
-    assert.equal(describeBuild(fs, pkg([]), 'out/env-target').targetDir, 'out/env-target');
+    assert.equal(describeIn({ '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' }, pkg([]), 'out/env-target').targetDir, 'out/env-target');
   });
 
   it('falls back to the workspace target folder when configs do not set it', () => {
-    const fs = memoryFs({ 'rust/.cargo/config.toml': '[build]\nrustflags = ["-Dwarnings"]\n' });
-    assert.equal(describeBuild(fs, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'rust/target');
+    assert.equal(describeIn({ 'rust/.cargo/config.toml': '[build]\nrustflags = ["-Dwarnings"]\n' }, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'rust/target');
   });
 
   it('recognises a napi-rs package by its package.json, with bindings only from napi-derive', () => {
-    const fs = memoryFs({ 'crates/demo/package.json': '{"name":"demo","napi":{"binaryName":"demo"}}' });
-    assert.deepEqual(describeBuild(fs, pkg([])).napi, { generatesBindings: false });
+    const files = { 'crates/demo/package.json': '{"name":"demo","napi":{"binaryName":"demo"}}' };
+    assert.deepEqual(describeIn(files, pkg([])).napi, { generatesBindings: false });
     const withDerive = pkg([], { dependencies: [{ name: 'napi-derive' } as CargoPackage['dependencies'][number]] });
-    assert.deepEqual(describeBuild(fs, withDerive).napi, { generatesBindings: true });
-    assert.equal(describeBuild(memoryFs({ 'crates/demo/package.json': '{"name":"demo"}' }), pkg([])).napi, undefined);
+    assert.deepEqual(describeIn(files, withDerive).napi, { generatesBindings: true });
+    assert.equal(describeIn({ 'crates/demo/package.json': '{"name":"demo"}' }, pkg([])).napi, undefined);
   });
 
   it('asks cargo to choose when several binaries have no default', () => {
-    assert.equal(describeBuild(memoryFs({}), pkg([target('a', ['bin']), target('b', ['bin'])])).defaultBinary, '');
-    assert.equal(describeBuild(memoryFs({}), pkg([target('a', ['bin']), target('b', ['bin'])], { fields: { 'default-run': 'b' } })).defaultBinary, 'b');
+    assert.equal(describeIn({}, pkg([target('a', ['bin']), target('b', ['bin'])])).defaultBinary, '');
+    assert.equal(describeIn({}, pkg([target('a', ['bin']), target('b', ['bin'])], { fields: { 'default-run': 'b' } })).defaultBinary, 'b');
   });
 });

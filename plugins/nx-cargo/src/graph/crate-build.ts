@@ -1,16 +1,25 @@
 import { dirOf, isTable, joinPath, parseToml, type CargoPackage, type FileSystem } from '@nx-cargo/cargo-workspace';
 import type { CrateBuild } from './inferred-targets.js';
 
-/**
- * What building `pkg` produces and where, from its targets, cargo config and
- * package.json. `cargoTargetDir` is CARGO_TARGET_DIR made repo-relative,
- * which overrides any config, as it does for cargo.
- */
-export function describeBuild(fs: FileSystem, pkg: CargoPackage, cargoTargetDir?: string): CrateBuild {
-  const build: CrateBuild = { root: pkg.dir || '.', targetDir: cargoTargetDir ?? targetDir(fs, pkg.workspaceDir), artifacts: artifacts(pkg) };
+/** What the repository holds besides the crate: CARGO_TARGET_DIR and the package.json files Nx found. */
+export interface BuildSurroundings {
+  /** CARGO_TARGET_DIR made repo-relative; it overrides any config, as it does for cargo. */
+  cargoTargetDir?: string;
+  packageJsonFiles: ReadonlySet<string>;
+}
+
+/** What building `pkg` produces and where, from its targets, cargo config and package.json. */
+export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: BuildSurroundings): CrateBuild {
+  const build: CrateBuild = {
+    root: pkg.dir || '.',
+    targetDir: surroundings.cargoTargetDir ?? targetDir(fs, pkg.workspaceDir),
+    artifacts: artifacts(pkg),
+  };
   const bin = defaultBinary(pkg);
   if (bin !== undefined) build.defaultBinary = bin;
-  const napi = napiConfig(fs, pkg);
+  // Only a package.json Nx listed is read: looking for absent ones would make every crate folder a graph input.
+  const packageJson = joinPath(pkg.dir, 'package.json');
+  const napi = surroundings.packageJsonFiles.has(packageJson) ? napiConfig(fs.readFile(packageJson), pkg) : undefined;
   if (napi) build.napi = napi;
   return build;
 }
@@ -60,8 +69,7 @@ function targetDir(fs: FileSystem, workspaceDir: string): string {
 }
 
 /** A napi-rs package: package.json beside Cargo.toml with a `napi` entry. */
-function napiConfig(fs: FileSystem, pkg: CargoPackage): CrateBuild['napi'] {
-  const text = fs.readFile(joinPath(pkg.dir, 'package.json'));
+function napiConfig(text: string | undefined, pkg: CargoPackage): CrateBuild['napi'] {
   if (text === undefined) return undefined;
   try {
     if (!isTable((JSON.parse(text) as { napi?: unknown }).napi)) return undefined;
