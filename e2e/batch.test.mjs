@@ -1,13 +1,13 @@
 // Batch mode under real nx: per-task results, the cache, feature
 // unification, Ctrl-C, and non-batch parallel runs.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { generateRepo } from '../tools/generate/cargo-workspace.mjs';
-import { NxWorkspace, NX_ENV, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
 /** Task ids Nx lists as failed at the end of a run (from the folded output). */
 function failedTasks(output) {
@@ -131,14 +131,7 @@ describe('Ctrl-C', () => {
   after(() => ws.dispose());
 
   it('stops cargo and every child, leaving no process behind', async () => {
-    const env = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(ws.root, '.nx/cache') };
-    delete env.NODE_TEST_CONTEXT;
-    const nx = spawn(process.execPath, [join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'run-many', '-t', 'build', '--output-style=static'], {
-      cwd: ws.root,
-      env,
-      detached: true,
-      stdio: 'ignore',
-    });
+    const nx = ws.spawnNx(['run-many', '-t', 'build', '--output-style=static']);
     const inWorkspace = () => {
       const out = execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' });
       return out.split('\n').filter((line) => line.includes(ws.root) && !line.includes('ps -eo'));

@@ -1,7 +1,7 @@
 // An Nx workspace (temporary unless a folder is given) that uses this
 // repository's built plugin, and a way to run the real `nx` binary in it.
 // Shared by e2e tests, benchmarks and the README's example.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,8 +44,8 @@ export class NxWorkspace {
     return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
   }
 
-  /** Runs nx; returns { status, stdout, stderr, output } without throwing. */
-  nx(args, env = {}) {
+  /** The environment nx runs with here: plain Nx, this workspace's own cache, and `env` on top. */
+  nxEnv(env = {}) {
     // Nx 24 shares its cache between checkouts of one workspace identity
     // under ~/.nx; each workspace here keeps its own so runs never hit
     // entries written by another test or an earlier run.
@@ -53,7 +53,17 @@ export class NxWorkspace {
     // A test runner's own context would make `node --test` inside a task skip its files.
     delete merged.NODE_TEST_CONTEXT;
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
-    const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: merged, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return merged;
+  }
+
+  /** Starts nx in the background, in a process group of its own (so a test can Ctrl-C it). */
+  spawnNx(args, env = {}) {
+    return spawn(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: this.nxEnv(env), detached: true, stdio: 'ignore' });
+  }
+
+  /** Runs nx; returns { status, stdout, stderr, output } without throwing. */
+  nx(args, env = {}) {
+    const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: this.nxEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines
     // can arrive split, and Nx colours its own under CI=true. `output` drops
     // colour codes and folds all white space, for matching.
