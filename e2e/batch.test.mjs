@@ -93,6 +93,23 @@ describe('batch run-many on a generated workspace', () => {
   });
 });
 
+describe('a rustdoc error in a batch', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+    ws.write('crates/words/src/lib.rs', '#![deny(rustdoc::broken_intra_doc_links)]\n/// See [Missing].\npub const HELLO: &str = "Hello";\n');
+  });
+  after(() => ws.dispose());
+
+  it('fails the crate whose docs fail, not its dependents, and not before rustdoc ran', () => {
+    const run = ws.nx(['run-many', '-t', 'doc', '--output-style=static']);
+    assert.notEqual(run.status, 0);
+    assert.deepEqual(failedTasks(run.output), ['words:doc']);
+    assert.match(run.output, /nx-cargo: doc words FAILED \(1 error\)/);
+  });
+});
+
 describe('a batch never changes what a task builds', () => {
   const binaries = (ws) =>
     Object.fromEntries(['uses-alpha', 'uses-beta'].map((name) => [name, execFileSync(join(ws.root, 'target/debug', name), { encoding: 'utf8' }).trim()]));

@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { cargoArgs } from './cargo-args.js';
 import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
@@ -61,11 +61,15 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
   const startTime = Date.now();
   const options = tasks[0].options;
   const isTest = options.command === 'test';
-  const byManifest = new Map<string, { task: PlannedTask; outcome: PackageOutcome; reported: boolean }>();
+  const hostBuilt = buildDependencyDirs(context);
+  const byManifest = new Map<string, { task: PlannedTask; outcome: PackageOutcome; reported: boolean; early: boolean }>();
   for (const task of tasks) {
     const cargo = metadataOf(task, context);
     const expected = isTest ? [] : cargo.buildTargets.flatMap((target) => target.kind.map((kind) => `${target.name}:${kind}`));
-    byManifest.set(resolve(context.root, cargo.manifestFile), { task, outcome: new PackageOutcome(expected), reported: false });
+    // A crate's result is final at its last artifact only when cargo builds it once: not when it is
+    // also a build-dependency (a second, host unit), and not for doc, whose check units come first.
+    const early = EARLY_COMMANDS.has(options.command) && !hostBuilt.has(dirname(cargo.manifestFile));
+    byManifest.set(resolve(context.root, cargo.manifestFile), { task, outcome: new PackageOutcome(expected), reported: false, early });
   }
   const args = [
     ...cargoArgs(options, tasks.map((task) => task.options.package)),
@@ -80,7 +84,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     const entry = byManifest.get(message.manifestPath);
     if (!entry) continue;
     entry.outcome.record(message);
-    if (!isTest && !entry.reported && entry.outcome.complete) {
+    if (entry.early && !entry.reported && entry.outcome.complete) {
       entry.reported = true;
       yield report(entry.task, entry.outcome, true, startTime);
     }
@@ -94,7 +98,8 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
   for (const entry of byManifest.values()) {
     if (entry.reported) continue;
     if (isTest) yield await runAlone(entry.task, context);
-    else yield report(entry.task, entry.outcome, result.exitCode === 0 && entry.outcome.errors === 0, startTime, failed);
+    // Once cargo has ended, a crate with all its targets built and no error succeeded, whatever else failed.
+    else yield report(entry.task, entry.outcome, entry.outcome.complete || (result.exitCode === 0 && entry.outcome.errors === 0), startTime, failed);
   }
 }
 
@@ -111,6 +116,19 @@ async function splitByFeatures(tasks: PlannedTask[], context: ExecutorContext): 
   if (result.exitCode !== 0) return { shared: [], alone: tasks };
   const changed = rootsChangedByBatch(String(result.stdout), tasks.map((task) => task.options.package));
   return { shared: tasks.filter((task) => !changed.has(task.options.package)), alone: tasks.filter((task) => changed.has(task.options.package)) };
+}
+
+/** Commands whose units for a package are its lib and bins, built once unless it is also a build-dependency. */
+const EARLY_COMMANDS = new Set<CargoExecutorOptions['command']>(['build', 'check', 'clippy']);
+
+/** Folders of crates that some crate in the graph uses as a build-dependency. */
+function buildDependencyDirs(context: ExecutorContext): Set<string> {
+  const dirs = new Set<string>();
+  for (const node of Object.values(context.projectGraph?.nodes ?? {})) {
+    const cargo = (node.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
+    for (const dependency of cargo?.pathDependencies ?? []) if (dependency.kind === 'build') dirs.add(dependency.dir || '.');
+  }
+  return dirs;
 }
 
 function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMetadata {
