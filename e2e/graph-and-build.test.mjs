@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
 const FROM_CACHE = /\[local cache\]/;
+/** A cache hit, whether or not the task's outputs were already in place. */
+const HIT = /\[(local cache|existing outputs match the cache, left as is)\]/;
 
 describe('a Cargo workspace under real nx', () => {
   let ws;
@@ -110,6 +112,32 @@ describe('dev-dependencies reach tests, not builds', () => {
     ws.write('crates/words/src/lib.rs', 'pub const HELLO: &str = "Hey";\n');
     const run = ws.nxOk(['run-many', '-t', 'build', '-p', 'greet', '--output-style=static']);
     assert.match(run.output, /nx run greet:build(?! \[)/);
+  });
+});
+
+describe('inputs declared in [package.metadata.nx]', () => {
+  let ws;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom('e2e/fixtures/basic');
+    ws.write('shared/data.txt', 'one\n');
+    ws.write('crates/words/build.rs', 'fn main() { println!("cargo:rerun-if-changed=../../shared/data.txt"); }\n');
+    ws.nxOk(['build', 'words']);
+  });
+  after(() => ws.dispose());
+
+  it('without the declaration, an edit to a file the build script reads is (wrongly) a cache hit', () => {
+    ws.write('shared/data.txt', 'two\n');
+    assert.match(ws.nxOk(['build', 'words']).output, HIT);
+  });
+
+  it('with it, the same edit and a change of the declared variable run the build again', () => {
+    ws.write('crates/words/Cargo.toml', `${ws.read('crates/words/Cargo.toml')}\n[package.metadata.nx]\ninputs = ["{workspaceRoot}/shared/data.txt", { env = "WORDS_MODE" }]\n`);
+    ws.nxOk(['build', 'words']);
+    ws.write('shared/data.txt', 'three\n');
+    assert.doesNotMatch(ws.nxOk(['build', 'words']).output, HIT);
+    assert.match(ws.nxOk(['build', 'words']).output, HIT);
+    assert.doesNotMatch(ws.nxOk(['build', 'words'], { WORDS_MODE: 'fast' }).output, HIT);
   });
 });
 

@@ -14,6 +14,7 @@ import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
 import { lockPathDependencies } from './lock-path-dependencies.js';
 import { describeBuild } from './crate-build.js';
+import { declaredInputs, type DeclaredInput } from './declared-inputs.js';
 import { crateSources, type CrateSources } from './crate-sources.js';
 import { cargoNamedInputs, inferTargets, type CrateBuild } from './inferred-targets.js';
 import type { NxCargoPluginOptions } from './options.js';
@@ -31,6 +32,8 @@ export interface CrateDescription {
   cargo: CargoProjectMetadata;
   build: CrateBuild;
   sources: CrateSources;
+  /** Inputs the user declared for the crate. */
+  declaredInputs: DeclaredInput[];
 }
 
 /** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
@@ -69,6 +72,7 @@ export function describeCargoGraph(
       build: describeBuild(fs, pkg, surroundings),
       externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
       cargo: projectMetadata(pkg, lock, externals, local),
+      declaredInputs: declaredInputs(pkg, options, warnings),
     });
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
@@ -88,7 +92,7 @@ export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
       root: crate.build.root,
       projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
       metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
-      namedInputs: cargoNamedInputs(crate.cargo.workspaceDir, crate.externalClosure, crate.build),
+      namedInputs: cargoNamedInputs(crate.cargo.workspaceDir, crate.externalClosure, crate.build, crate.declaredInputs),
       targets: inferTargets(crate.cargo, crate.build, crate.sources),
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;

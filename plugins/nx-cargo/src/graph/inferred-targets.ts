@@ -2,6 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
 import type { CrateSources } from './crate-sources.js';
+import type { DeclaredInput } from './declared-inputs.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
@@ -98,8 +99,8 @@ function napiOutputs(crate: CrateBuild): string[] {
  * own external closure named explicitly (otherwise Nx hashes every external
  * node in the graph).
  */
-export function cargoNamedInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
-  return { [CARGO_INPUT]: ownInputs(workspaceDir, externalClosure, build) };
+export function cargoNamedInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild, declared: DeclaredInput[]) {
+  return { [CARGO_INPUT]: [...ownInputs(workspaceDir, externalClosure, build), ...declared] };
 }
 
 function ownInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild) {

@@ -5,6 +5,13 @@ export interface NxCargoPluginOptions {
    * project another name, `false` leaves the crate out of the graph.
    */
   projects?: Record<string, string | false>;
+  /**
+   * Per crate, keyed by folder or package name: inputs Cargo cannot see
+   * (file patterns, `{ "env": "NAME" }`, `{ "runtime": "command" }`), added
+   * to every cargo task of the crate. `[package.metadata.nx] inputs` in the
+   * crate's Cargo.toml does the same.
+   */
+  inputs?: Record<string, unknown[]>;
 }
 
 /** The option entry that applies to a crate: its folder wins over its name. */
