@@ -139,6 +139,12 @@ describe('inputs declared in [package.metadata.nx]', () => {
     assert.match(ws.nxOk(['build', 'words']).output, HIT);
     assert.doesNotMatch(ws.nxOk(['build', 'words'], { WORDS_MODE: 'fast' }).output, HIT);
   });
+
+  it('reaches the crates that depend on the declaring crate', () => {
+    ws.nxOk(['build', 'greet']);
+    ws.write('shared/data.txt', 'four\n');
+    assert.doesNotMatch(ws.nxOk(['build', 'greet', '--output-style=static']).output, /nx run greet:build \[(local cache|existing outputs)/);
+  });
 });
 
 describe('bad input', () => {

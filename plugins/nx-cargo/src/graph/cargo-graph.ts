@@ -76,7 +76,14 @@ export function describeCargoGraph(
     });
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
-  const sources = crateSources(crates.map((crate) => ({ projectName: crate.projectName, root: crate.build.root, pathDependencies: crate.cargo.pathDependencies })));
+  const sources = crateSources(
+    crates.map((crate) => ({
+      projectName: crate.projectName,
+      root: crate.build.root,
+      pathDependencies: crate.cargo.pathDependencies,
+      hasDeclaredInputs: crate.declaredInputs.length > 0,
+    })),
+  );
   return {
     crates: crates.map((crate) => ({ ...crate, sources: sources.get(crate.projectName) as CrateSources })),
     externalNodes: externals.nodes,

@@ -5,6 +5,8 @@ export interface CrateEdges {
   projectName: string;
   root: string;
   pathDependencies: Array<{ dir: string; kind: DependencyKind }>;
+  /** The crate has inputs beyond its own files (declared ones): dependents must hash them too. */
+  hasDeclaredInputs: boolean;
 }
 
 /**
@@ -15,6 +17,8 @@ export interface CrateEdges {
 export interface CrateSources {
   build: 'any-edge' | string[];
   test: 'any-edge' | string[];
+  /** Crates in those closures whose declared inputs reach the build, and the tests. */
+  declared: { build: string[]; test: string[] };
 }
 
 /**
@@ -25,6 +29,7 @@ export interface CrateSources {
  */
 export function crateSources(crates: readonly CrateEdges[]): Map<string, CrateSources> {
   const byRoot = new Map(crates.map((crate) => [crate.root === '.' ? '' : crate.root, crate]));
+  const byName = new Map(crates.map((crate) => [crate.projectName, crate]));
   const buildClosure = new Map<string, Set<string>>();
   const buildOf = (crate: CrateEdges, visiting = new Set<string>()): Set<string> => {
     const known = buildClosure.get(crate.projectName);
@@ -76,7 +81,8 @@ export function crateSources(crates: readonly CrateEdges[]): Map<string, CrateSo
     }
     test.delete(crate.projectName);
     const anyEdge = anyEdgeOf(crate);
-    sources.set(crate.projectName, { build: list(build, anyEdge), test: list(test, anyEdge) });
+    const declared = (closure: Set<string>) => [...closure].filter((name) => byName.get(name)?.hasDeclaredInputs).sort();
+    sources.set(crate.projectName, { build: list(build, anyEdge), test: list(test, anyEdge), declared: { build: declared(build), test: declared(test) } });
   }
   return sources;
 }

@@ -34,14 +34,17 @@ export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, 
   // from what `^default` follows, the local crates whose sources reach the
   // task are listed per target: a dev-dependency reaches `cargo test`, never
   // `cargo build`.
-  // `^default` says the same in a few bytes wherever no dev-dependency edge is in the way.
-  const sourcesOf = (projects: CrateSources['build']) =>
-    projects === 'any-edge' ? ['^default'] : projects.length > 0 ? [{ input: 'default', projects }] : [];
-  const inputs = [CARGO_INPUT, ...sourcesOf(sources.build)];
+  // `^default` says the same in a few bytes wherever no dev-dependency edge is in the way;
+  // dependencies with declared inputs add their whole `cargo` input.
+  const sourcesOf = (projects: CrateSources['build'], declared: string[]) => [
+    ...(projects === 'any-edge' ? ['^default'] : projects.length > 0 ? [{ input: 'default', projects }] : []),
+    ...(declared.length > 0 ? [{ input: CARGO_INPUT, projects: declared }] : []),
+  ];
+  const inputs = [CARGO_INPUT, ...sourcesOf(sources.build, sources.declared.build)];
   const cargo = (command: CargoExecutorOptions['command'], cache: boolean, extra: Partial<CargoExecutorOptions> = {}) => ({
     executor: EXECUTOR,
     cache,
-    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(sources.test)] : inputs,
+    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(sources.test, sources.declared.test)] : command === 'clippy' ? [...inputs, ...clippyInputs(metadata.workspaceDir)] : inputs,
     options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
     configurations: { release: { release: true } },
   });
@@ -90,6 +93,12 @@ function napiBuild(crate: CrateBuild, inputs: TargetConfiguration['inputs']): Ta
 function napiOutputs(crate: CrateBuild): string[] {
   if (!crate.napi) return [];
   return crate.napi.generatesBindings ? ['{projectRoot}/*.node', '{projectRoot}/index.js', '{projectRoot}/index.d.ts'] : ['{projectRoot}/*.node'];
+}
+
+/** Clippy's own configuration: clippy.toml at the workspace root (the crate's own is among its files) and CLIPPY_CONF_DIR. */
+function clippyInputs(workspaceDir: string) {
+  const base = workspaceDir ? `{workspaceRoot}/${workspaceDir}` : '{workspaceRoot}';
+  return [`${base}/clippy.toml`, `${base}/.clippy.toml`, { env: 'CLIPPY_CONF_DIR' }];
 }
 
 /**
