@@ -10,6 +10,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseArgs } from 'node:util';
 import { dirname, join, posix } from 'node:path';
 import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
@@ -33,28 +34,28 @@ interface Args {
   json: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> & { json: boolean } = { json: false, target: 'build' };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = () => {
-      const next = inline ?? argv[++i];
-      if (next === undefined) throw new AuditError(`${flag} needs a value\n${USAGE}`);
-      return next;
-    };
-    if (flag === '--json') args.json = true;
-    else if (flag === '--target' || flag === '-t') args.target = value();
-    else if (flag === '--configuration' || flag === '-c') args.configuration = value();
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else if (flag.startsWith('-')) throw new AuditError(`unknown option ${flag}\n${USAGE}`);
-    else if (args.project === undefined) args.project = arg;
-    else throw new AuditError(`one project at a time\n${USAGE}`);
+const OPTIONS = {
+  target: { type: 'string', short: 't' },
+  configuration: { type: 'string', short: 'c' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Command-line arguments, read by Node's own parser. */
+function readArgs(argv: string[]): Args {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+  } catch (error) {
+    throw new AuditError(`${(error as Error).message}\n${USAGE}`);
   }
-  if (!args.project) throw new AuditError(USAGE);
-  return args as Args;
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (positionals.length !== 1) throw new AuditError(positionals.length === 0 ? USAGE : `one project at a time\n${USAGE}`);
+  return { project: positionals[0], target: values.target ?? 'build', configuration: values.configuration, json: values.json ?? false };
 }
 
 interface CommandResult {
@@ -285,7 +286,7 @@ async function nxJsonNamedInputs(nxRoot: string): Promise<Record<string, NxInput
 async function main(): Promise<number> {
   let args: Args;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = readArgs(process.argv.slice(2));
     const { report, problems } = await audit(args);
     if (args.json) process.stdout.write(`${JSON.stringify({ ...report, problems }, null, 2)}\n`);
     else {
