@@ -8,7 +8,7 @@
  * hashes for that task. Exit 0: all covered; 1: something is not, each
  * listed with its fix; 2: the audit could not run or is incomplete.
  */
-import { existsSync, readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dirname, join, posix } from 'node:path';
@@ -16,6 +16,7 @@ import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { CargoProjectMetadata } from '../graph/project-metadata.js';
+import { findNxRoot } from '../cli/nx-root.js';
 import { auditReport, formatReport, type AuditReport, type Coverage, type Read } from './audit-report.js';
 import { traceBuild, type TraceFileSystem } from './cargo-reads.js';
 import { isFileDeclared, resolveTaskInputs, type InputModel, type NxInput, type ProjectInputs } from './input-coverage.js';
@@ -71,12 +72,11 @@ async function run(command: string, args: string[], cwd: string): Promise<Comman
   return { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), code: (result as { code?: string }).code };
 }
 
-/** The Nx workspace root: the nearest folder at or above the current one with an nx.json. */
-function findNxRoot(): string {
-  for (let dir = process.cwd(); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'nx.json'))) return dir;
-    if (dirname(dir) === dir) throw new AuditError('no nx.json here or above: run nx-cargo-audit inside an Nx workspace');
-  }
+/** The Nx workspace root, or a usage error naming the fix. */
+function nxRootOrFail(): string {
+  const root = findNxRoot();
+  if (root === undefined) throw new AuditError('no nx.json here or above: run nx-cargo-audit inside an Nx workspace');
+  return root;
 }
 
 class Nx {
@@ -182,7 +182,7 @@ const nodeFs: TraceFileSystem = {
 };
 
 async function audit(args: Args): Promise<{ report: AuditReport; problems: string[] }> {
-  const nxRoot = findNxRoot();
+  const nxRoot = nxRootOrFail();
   const nx = new Nx(nxRoot);
   // Nx's own account of the task's inputs, resolved to files (Nx 24), asked for alongside the project.
   const resolvedRun = nx.json<ResolvedInputs>(['show', 'target', 'inputs', `${args.project}:${args.target}`, '--json']).catch(() => undefined);

@@ -1,0 +1,193 @@
+// nx-cargo-affected against real nx, real git and real cargo: a change to
+// Cargo.lock that only `tool` reaches, and a comment in the workspace
+// Cargo.toml. Plain `nx affected` marks every crate for both (every target
+// hashes the lockfile and the root manifest); the helper marks exactly the
+// crates cargo itself says reach the changed package, and none for a comment.
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+
+const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
+const CLI = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')).bin['nx-cargo-affected']);
+const FIXTURE = 'packages/cargo-workspace/fixtures/lockfiles/workspace-v4';
+const REGEX_CHECKSUM = '48aaa5748ba571fb95cd2c85c09f629215d3a6ece942baa100950af03a34f733';
+const ALL_CRATES = ['app', 'itoa', 'memchr', 'shared', 'tool'];
+
+describe('nx-cargo-affected', () => {
+  let ws;
+  let lockBase;
+  let lockHead;
+  before(() => {
+    ws = new NxWorkspace();
+    ws.copyFrom(FIXTURE);
+    // The base lockfile records another checksum for regex (cargo rejects it
+    // against Debian's sources); the branch restores the real one, as
+    // `cargo update` would: a lock-only change to one external package.
+    const lock = ws.read('Cargo.lock');
+    assert.ok(lock.includes(REGEX_CHECKSUM));
+    ws.write('Cargo.lock', lock.replace(REGEX_CHECKSUM, 'f'.repeat(64)));
+    ws.git('init', '--quiet', '--initial-branch=main');
+    ws.git('add', '-A');
+    ws.git('commit', '--quiet', '-m', 'base');
+    lockBase = ws.git('rev-parse', 'HEAD').trim();
+    ws.git('checkout', '--quiet', '-b', 'lock-update');
+    ws.write('Cargo.lock', lock);
+    ws.git('commit', '--quiet', '-am', 'regex checksum');
+    lockHead = ws.git('rev-parse', 'HEAD').trim();
+  });
+  after(() => ws.dispose());
+
+  const helper = (args) => {
+    const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
+  };
+  const printed = (args) => {
+    const result = helper([...args, '--print', '--json']);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    return { ...JSON.parse(result.stdout), notes: result.stderr };
+  };
+  const plainAffected = (args) => JSON.parse(ws.nxOk(['show', 'projects', '--affected', ...args, '-t', 'build', '--json']).stdout).sort();
+
+  /** Workspace members whose resolve graph (cargo's, from each member) reaches `name@version` from a registry. */
+  function membersReaching(name, version) {
+    const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--offline', '--locked'], { cwd: ws.root, encoding: 'utf8' }));
+    const nodes = new Map(metadata.resolve.nodes.map((node) => [node.id, node]));
+    const packages = new Map(metadata.packages.map((pkg) => [pkg.id, pkg]));
+    const isTarget = (id) => {
+      const pkg = packages.get(id);
+      return pkg.name === name && pkg.version === version && pkg.source?.startsWith('registry+');
+    };
+    return metadata.workspace_members
+      .filter((member) => {
+        const seen = new Set([member]);
+        const queue = [member];
+        while (queue.length > 0) {
+          for (const dep of nodes.get(queue.shift()).deps) {
+            if (seen.has(dep.pkg)) continue;
+            if (isTarget(dep.pkg)) return true;
+            seen.add(dep.pkg);
+            queue.push(dep.pkg);
+          }
+        }
+        return false;
+      })
+      .map((member) => packages.get(member).name)
+      .sort();
+  }
+
+  it('plain nx affected marks every crate for a lock-only change', () => {
+    const plain = plainAffected([`--base=${lockBase}`]);
+    assert.deepEqual(plain, ALL_CRATES);
+  });
+
+  it('the helper marks exactly the crates whose closure holds the changed package', () => {
+    const expected = membersReaching('regex', '1.7.1');
+    assert.deepEqual(expected, ['tool'], 'cargo says only tool reaches regex');
+    const { files, projects, notes } = printed(['--base', lockBase, '-t', 'build']);
+    assert.deepEqual(files, ['tool/Cargo.toml']);
+    assert.deepEqual(projects.sort(), expected);
+    assert.match(notes, /Cargo\.lock: 1 external package\(s\) changed \(regex@1\.7\.1\), reaching tool/);
+    const plain = plainAffected([`--base=${lockBase}`]);
+    console.log(`lock-only change to regex: plain nx affected ${plain.length} projects (${plain.join(', ')}), nx-cargo-affected ${projects.length} (${projects.join(', ')})`);
+  });
+
+  it('reads the new side from --head, not from the working tree', () => {
+    ws.git('checkout', '--quiet', 'main');
+    try {
+      assert.deepEqual(printed(['--base', lockBase, '--head', lockHead, '-t', 'build']).projects, ['tool']);
+      // Without --head the working tree (here: the base) is the new side: nothing changed.
+      assert.deepEqual(printed(['--base', lockBase, '-t', 'build']).files, []);
+    } finally {
+      ws.git('checkout', '--quiet', 'lock-update');
+    }
+  });
+
+  it('without --print, runs nx affected on those crates only, with nx exit status', () => {
+    const result = helper(['--base', lockBase, '-t', 'check', '--output-style=static']);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /nx run tool:check/);
+    assert.match(result.stdout, /Checking regex v1\.7\.1/);
+    for (const other of ['app', 'shared', 'itoa', 'memchr']) assert.doesNotMatch(result.stdout, new RegExp(`nx run ${other}:check`));
+    // A broken tool: nx fails, and so does the helper.
+    const source = ws.read('tool/src/lib.rs');
+    ws.write('tool/src/lib.rs', `${source}\nfn broken() -> u8 { "not a number" }\n`);
+    try {
+      const failing = helper(['--base', lockBase, '-t', 'check', '--output-style=static']);
+      assert.equal(failing.status, 1, failing.stdout + failing.stderr);
+      assert.match(failing.stdout, /mismatched types/);
+    } finally {
+      ws.write('tool/src/lib.rs', source);
+    }
+  });
+
+  it('a comment in the workspace Cargo.toml: plain affected marks everything, the helper nothing', () => {
+    const commentBase = ws.git('rev-parse', 'HEAD').trim();
+    ws.write('Cargo.toml', `# The crates of this workspace.\n${ws.read('Cargo.toml').replace('resolver = "2"', 'resolver = "2"   # pinned')}`);
+    // Uncommitted first (working tree against base), then committed (base...HEAD).
+    for (const commit of [false, true]) {
+      if (commit) ws.git('commit', '--quiet', '-am', 'comment');
+      const plain = plainAffected([`--base=${commentBase}`]);
+      assert.deepEqual(plain, ALL_CRATES);
+      const { files, projects } = printed(['--base', commentBase, '-t', 'build']);
+      assert.deepEqual(files, []);
+      assert.deepEqual(projects, []);
+      console.log(`comment-only root Cargo.toml (${commit ? 'committed' : 'uncommitted'}): plain nx affected ${plain.length} projects, nx-cargo-affected ${projects.length}`);
+    }
+    const run = helper(['--base', commentBase, '-t', 'build']);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /nothing to run/);
+  });
+
+  it('keeps a real change to the workspace Cargo.toml', () => {
+    const realBase = ws.git('rev-parse', 'HEAD').trim();
+    ws.write('Cargo.toml', `${ws.read('Cargo.toml')}\n[profile.dev]\nopt-level = 1\n`);
+    const { files, projects } = printed(['--base', realBase, '-t', 'build']);
+    assert.deepEqual(files, ['Cargo.toml']);
+    assert.deepEqual(projects.sort(), ALL_CRATES);
+    ws.git('checkout', '--quiet', '--', 'Cargo.toml');
+  });
+});
+
+describe('nx-cargo-affected in an Nx workspace below the git root, run from a crate folder', () => {
+  let repo;
+  let ws;
+  before(() => {
+    repo = mkdtempSync(join(tmpdir(), 'nx-cargo-affected-'));
+    execFileSync('git', ['init', '--quiet'], { cwd: repo });
+    ws = new NxWorkspace({ root: join(repo, 'nested/ws') });
+    ws.copyFrom(FIXTURE);
+    const lock = ws.read('Cargo.lock');
+    ws.write('Cargo.lock', lock.replace(REGEX_CHECKSUM, 'f'.repeat(64)));
+    ws.write('../outside.txt', 'outside the Nx workspace\n');
+    ws.git('add', '-A');
+    ws.git('commit', '--quiet', '-m', 'base');
+    ws.write('Cargo.lock', lock);
+    ws.write('../outside.txt', 'changed outside the Nx workspace\n');
+    ws.git('commit', '--quiet', '-am', 'regex checksum');
+    ws.write('shared/src/extra.rs', '// untracked\n');
+  });
+  after(() => rmSync(repo, { recursive: true, force: true }));
+
+  const printed = (args) => {
+    const result = spawnSync(process.execPath, [CLI, ...args, '--print', '--json'], { cwd: join(ws.root, 'tool'), env: ws.nxEnv(), encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    return JSON.parse(result.stdout);
+  };
+
+  it('lists paths relative to the Nx root, with untracked files, from the working tree', () => {
+    const { files, projects } = printed(['--base', 'HEAD~1', '-t', 'build']);
+    assert.deepEqual(files.sort(), ['shared/src/extra.rs', 'tool/Cargo.toml']);
+    assert.deepEqual(projects.sort(), ['app', 'shared', 'tool']);
+  });
+
+  it('reads the Cargo workspace from the --head commit', () => {
+    const { files, projects } = printed(['--base', 'HEAD~1', '--head', 'HEAD', '-t', 'build']);
+    assert.deepEqual(files, ['tool/Cargo.toml']);
+    assert.deepEqual(projects, ['tool']);
+  });
+});

@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+/**
+ * nx-cargo-affected --base <rev> [--head <rev>] -t <targets> [nx args...]
+ *
+ * `nx affected` for Cargo workspaces without the lockfile superset: every
+ * crate's targets hash Cargo.lock and the workspace Cargo.toml, so a change to
+ * either marks every crate. This asks git what changed, replaces each
+ * Cargo.lock by the manifests of the crates whose external closure the change
+ * reaches, drops a workspace root Cargo.toml whose TOML data is unchanged
+ * (comments, formatting), and runs `nx affected --files=<list>` with the
+ * rest of the arguments. `--print` shows the list and the affected projects
+ * instead (`--json` with it: as JSON).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { loadCargoRepository, nodeFileSystem, joinPath, type DirEntry, type FileSystem } from '@nx-cargo/cargo-workspace';
+import { findNxRoot } from '../cli/nx-root.js';
+import { spawnProcessGroup } from '../executors/cargo/cargo-process.js';
+import type { LockCrate } from './crate-selection.js';
+import { refineChangedFiles, type ChangeSources } from './refine-files.js';
+
+const USAGE = 'usage: nx-cargo-affected --base <rev> [--head <rev>] [--print [--json]] -t <targets> [other nx affected args...]';
+
+class UsageError extends Error {}
+
+interface Args {
+  base: string;
+  head?: string;
+  print: boolean;
+  json: boolean;
+  /** Arguments for nx affected, in order. */
+  rest: string[];
+}
+
+/** nx arguments that choose the changed files: this tool chooses them. */
+const FILE_SELECTORS = new Set(['--files', '--uncommitted', '--untracked']);
+
+export function parseArgs(argv: string[]): Args {
+  const args: Partial<Args> & { rest: string[]; print: boolean; json: boolean } = { rest: [], print: false, json: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const [flag, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
+    const value = () => {
+      const next = inline ?? argv[++i];
+      if (next === undefined || next === '') throw new UsageError(`${flag} needs a value\n${USAGE}`);
+      return next;
+    };
+    if (flag === '--base') args.base = value();
+    else if (flag === '--head') args.head = value();
+    else if (flag === '--print') args.print = true;
+    else if (flag === '--json') args.json = true;
+    else if (flag === '--help' || flag === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (FILE_SELECTORS.has(flag)) throw new UsageError(`${flag} is not for nx-cargo-affected, which picks the files from --base and --head\n${USAGE}`);
+    else args.rest.push(arg);
+  }
+  if (!args.base) throw new UsageError(`--base is required\n${USAGE}`);
+  if (args.json && !args.print) throw new UsageError(`--json goes with --print\n${USAGE}`);
+  return args as Args;
+}
+
+/** The Nx workspace root, or a usage error naming the fix. */
+function nxRootOrFail(): string {
+  const root = findNxRoot();
+  if (root === undefined) throw new UsageError('no nx.json here or above: run nx-cargo-affected inside an Nx workspace');
+  return root;
+}
+
+/** Git, run in the Nx root so that `rev:./path` and --relative paths are relative to it. */
+class Git {
+  constructor(private readonly cwd: string) {}
+
+  run(args: string[]): string {
+    try {
+      return execFileSync('git', args, { cwd: this.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+      throw new UsageError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+    }
+  }
+
+  /** NUL-separated output as a list. */
+  list(args: string[]): string[] {
+    return this.run(args).split('\0').filter((entry) => entry !== '');
+  }
+
+  /** The commit `rev` names, or '' when it names none. */
+  commit(rev: string): string {
+    try {
+      return this.run(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).trim();
+    } catch {
+      return '';
+    }
+  }
+
+  /** The file at `rev` (path relative to the Nx root), or undefined when it is not there. */
+  show(rev: string, path: string): string | undefined {
+    try {
+      return execFileSync('git', ['show', `${rev}:./${path}`], { cwd: this.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** FileSystem over a commit's tree below the Nx root, read through git (--full-tree: `rev:./` is already that subtree). */
+function gitTreeFileSystem(git: Git, rev: string): FileSystem {
+  const files = new Set<string>();
+  const dirs = new Map<string, DirEntry[]>([['', []]]);
+  for (const line of git.list(['ls-tree', '--full-tree', '-r', '-t', '-z', '--format=%(objecttype) %(path)', `${rev}:./`])) {
+    const space = line.indexOf(' ');
+    const [type, path] = [line.slice(0, space), line.slice(space + 1)];
+    const isDirectory = type === 'tree';
+    if (isDirectory) dirs.set(path, dirs.get(path) ?? []);
+    else files.add(path);
+    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    const entries = dirs.get(parent) ?? [];
+    entries.push({ name: path.slice(parent === '' ? 0 : parent.length + 1), isDirectory });
+    dirs.set(parent, entries);
+  }
+  return {
+    readFile: (path) => (files.has(path) ? git.show(rev, path) : undefined),
+    readDir: (path) => dirs.get(path) ?? [],
+  };
+}
+
+function changedFiles(git: Git, mergeBase: string, head: string | undefined): string[] {
+  const diff = git.list(['diff', '--name-only', '--no-renames', '--relative', '-z', mergeBase, ...(head ? [head] : [])]);
+  const untracked = head ? [] : git.list(['ls-files', '--others', '--exclude-standard', '-z']);
+  return [...new Set([...diff, ...untracked])];
+}
+
+function changeSources(git: Git, nxRoot: string, mergeBase: string, head: string | undefined): ChangeSources {
+  const now = head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot);
+  return {
+    readBefore: (path) => git.show(mergeBase, path),
+    readAfter: (path) => now.readFile(path),
+    workspaceCrates(dir): LockCrate[] {
+      const repository = loadCargoRepository(now, [joinPath(dir, 'Cargo.toml')]);
+      return repository.packages
+        .filter((pkg) => pkg.workspaceDir === dir)
+        .map((pkg) => ({ name: pkg.name, version: pkg.version, manifestFile: pkg.manifestFile }));
+    },
+  };
+}
+
+/** `node <nx's bin>` as installed in the Nx workspace. */
+function nxCommand(nxRoot: string): string[] {
+  let manifest: string;
+  try {
+    manifest = require.resolve('nx/package.json', { paths: [nxRoot] });
+  } catch {
+    throw new UsageError(`nx is not installed in ${nxRoot} (npm install -D nx)`);
+  }
+  const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> | string }).bin;
+  return [process.execPath, join(dirname(manifest), typeof bin === 'string' ? bin : bin.nx)];
+}
+
+/** The nx arguments that also filter `nx show projects`: targets, projects, exclusions. */
+function projectFilters(rest: string[]): string[] {
+  const filters: string[] = [];
+  const takesValue = new Set(['-t', '--target', '--targets', '-p', '--projects', '--exclude']);
+  for (let i = 0; i < rest.length; i += 1) {
+    const arg = rest[i];
+    const flag = arg.startsWith('--') && arg.includes('=') ? arg.slice(0, arg.indexOf('=')) : arg;
+    if (!takesValue.has(flag)) continue;
+    if (flag === arg && i + 1 < rest.length) filters.push(arg, rest[++i]);
+    else filters.push(arg);
+  }
+  return filters;
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const nxRoot = nxRootOrFail();
+  const git = new Git(nxRoot);
+  const base = git.commit(args.base);
+  const head = args.head === undefined ? undefined : git.commit(args.head);
+  if (!base) throw new UsageError(`--base ${args.base} is not a commit`);
+  if (args.head !== undefined && !head) throw new UsageError(`--head ${args.head} is not a commit`);
+  // Like nx affected: changes since the point where head (or HEAD) left base.
+  let mergeBase: string;
+  try {
+    mergeBase = git.run(['merge-base', base, head ?? 'HEAD']).trim();
+  } catch {
+    mergeBase = base;
+  }
+
+  const { files, notes } = refineChangedFiles(changedFiles(git, mergeBase, head), changeSources(git, nxRoot, mergeBase, head));
+  for (const note of notes) process.stderr.write(`nx-cargo-affected: ${note}\n`);
+  const [node, ...nx] = nxCommand(nxRoot);
+  const filesArg = `--files=${files.join(',')}`;
+
+  if (args.print) {
+    let projects: string[] = [];
+    if (files.length > 0) {
+      const { child } = await spawnProcessGroup(node, [...nx, 'show', 'projects', '--affected', filesArg, ...projectFilters(args.rest)], { cwd: nxRoot, stdout: 'pipe', stderr: 'pipe' });
+      const result = await child;
+      if (result.exitCode !== 0) {
+        process.stderr.write(`nx show projects failed (exit ${result.exitCode}):\n${String(result.stderr ?? '')}${String(result.stdout ?? '')}\n`);
+        return result.exitCode ?? 1;
+      }
+      projects = String(result.stdout ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
+    }
+    if (args.json) process.stdout.write(`${JSON.stringify({ files, projects }, null, 2)}\n`);
+    else {
+      process.stdout.write(`Files (${files.length}):\n${files.map((file) => `  ${file}\n`).join('')}`);
+      process.stdout.write(`Affected projects (${projects.length}):\n${projects.map((project) => `  ${project}\n`).join('')}`);
+    }
+    return 0;
+  }
+
+  if (files.length === 0) {
+    // `--files=` with nothing in it would make nx fall back to its own base: nothing changed, nothing to run.
+    process.stdout.write('nx-cargo-affected: no changed file reaches any project; nothing to run\n');
+    return 0;
+  }
+  const { child } = await spawnProcessGroup(node, [...nx, 'affected', filesArg, ...args.rest], { cwd: nxRoot, stdout: 'inherit', stderr: 'inherit' });
+  const result = await child;
+  return result.exitCode ?? (result.signal ? 130 : 1);
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`nx-cargo-affected: ${error.message}\n`);
+        process.exitCode = 2;
+      } else throw error;
+    },
+  );
+}
