@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { generateRepo } from '../tools/generate/cargo-workspace.mjs';
 import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
 
 const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
@@ -17,6 +18,7 @@ const CLI = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), '
 const FIXTURE = 'packages/cargo-workspace/fixtures/lockfiles/workspace-v4';
 const REGEX_CHECKSUM = '48aaa5748ba571fb95cd2c85c09f629215d3a6ece942baa100950af03a34f733';
 const ALL_CRATES = ['app', 'itoa', 'memchr', 'shared', 'tool'];
+const ITOA_CHECKSUM = '1aab8fc367588b89dcee83ab0fd66b72b50b72fa1904d7095045ace2b0c81c35';
 
 describe('nx-cargo-affected', () => {
   let ws;
@@ -189,5 +191,41 @@ describe('nx-cargo-affected in an Nx workspace below the git root, run from a cr
     const { files, projects } = printed(['--base', 'HEAD~1', '--head', 'HEAD', '-t', 'build']);
     assert.deepEqual(files, ['tool/Cargo.toml']);
     assert.deepEqual(projects, ['tool']);
+  });
+});
+
+describe('nx-cargo-affected on 100 crates', () => {
+  let ws;
+  let user;
+  before(() => {
+    ws = new NxWorkspace();
+    const summary = generateRepo(join(ws.root, 'rust'), { crates: 100, seed: 5, variety: false, externalDeps: false });
+    ws.copyFrom(`${FIXTURE}/.cargo`, 'rust/.cargo');
+    // One crate that nothing depends on uses an external crate: a lock bump of it reaches that crate alone.
+    const dependedOn = new Set(summary.packages.flatMap((pkg) => pkg.dependencies.map((dep) => dep.name)));
+    user = summary.packages.find((pkg) => !dependedOn.has(pkg.name));
+    const manifest = `rust/${user.dir}/Cargo.toml`;
+    ws.write(manifest, `${ws.read(manifest)}\n[dependencies.itoa]\nversion = "1"\n`);
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
+    const lock = ws.read('rust/Cargo.lock');
+    assert.ok(lock.includes(ITOA_CHECKSUM));
+    ws.write('rust/Cargo.lock', lock.replace(ITOA_CHECKSUM, 'f'.repeat(64)));
+    ws.git('init', '--quiet', '--initial-branch=main');
+    ws.git('add', '-A');
+    ws.git('commit', '--quiet', '-m', 'base');
+    ws.git('checkout', '--quiet', '-b', 'bump');
+    ws.write('rust/Cargo.lock', lock);
+    ws.git('commit', '--quiet', '-am', 'itoa checksum');
+  });
+  after(() => ws.dispose());
+
+  it('picks the one crate a lock bump reaches, where plain affected picks all 100', () => {
+    const plain = JSON.parse(ws.nxOk(['show', 'projects', '--affected', '--base=main', '-t', 'build', '--json']).stdout);
+    const precise = spawnSync(process.execPath, [CLI, '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' });
+    assert.equal(precise.status, 0, precise.stderr);
+    const { projects } = JSON.parse(precise.stdout);
+    console.log(`lock bump reaching 1 of 100 crates: plain nx affected ${plain.length} projects, nx-cargo-affected ${projects.length} (${projects.join(', ')})`);
+    assert.equal(plain.length, 100);
+    assert.deepEqual(projects, [user.name]);
   });
 });
