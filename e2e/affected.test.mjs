@@ -20,6 +20,26 @@ const REGEX_CHECKSUM = '48aaa5748ba571fb95cd2c85c09f629215d3a6ece942baa100950af0
 const ALL_CRATES = ['app', 'itoa', 'memchr', 'shared', 'tool'];
 const ITOA_CHECKSUM = '1aab8fc367588b89dcee83ab0fd66b72b50b72fa1904d7095045ace2b0c81c35';
 
+/**
+ * Commits the workspace on `main` with another checksum for one lock entry
+ * (cargo rejects it against Debian's sources), then restores the real one
+ * on `branch`, as `cargo update` would: a lock-only change to one external
+ * package. Returns the base commit.
+ */
+function commitChecksumBump(ws, lockFile, checksum, branch) {
+  const lock = ws.read(lockFile);
+  assert.ok(lock.includes(checksum));
+  ws.write(lockFile, lock.replace(checksum, 'f'.repeat(64)));
+  ws.git('init', '--quiet', '--initial-branch=main');
+  ws.git('add', '-A');
+  ws.git('commit', '--quiet', '-m', 'base');
+  const base = ws.git('rev-parse', 'HEAD').trim();
+  ws.git('checkout', '--quiet', '-b', branch);
+  ws.write(lockFile, lock);
+  ws.git('commit', '--quiet', '-am', 'checksum of one lock entry');
+  return base;
+}
+
 describe('nx-cargo-affected', () => {
   let ws;
   let lockBase;
@@ -27,19 +47,8 @@ describe('nx-cargo-affected', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom(FIXTURE);
-    // The base lockfile records another checksum for regex (cargo rejects it
-    // against Debian's sources); the branch restores the real one, as
-    // `cargo update` would: a lock-only change to one external package.
-    const lock = ws.read('Cargo.lock');
-    assert.ok(lock.includes(REGEX_CHECKSUM));
-    ws.write('Cargo.lock', lock.replace(REGEX_CHECKSUM, 'f'.repeat(64)));
-    ws.git('init', '--quiet', '--initial-branch=main');
-    ws.git('add', '-A');
-    ws.git('commit', '--quiet', '-m', 'base');
-    lockBase = ws.git('rev-parse', 'HEAD').trim();
-    ws.git('checkout', '--quiet', '-b', 'lock-update');
-    ws.write('Cargo.lock', lock);
-    ws.git('commit', '--quiet', '-am', 'regex checksum');
+    // A lock-only change to regex, which only `tool` reaches.
+    lockBase = commitChecksumBump(ws, 'Cargo.lock', REGEX_CHECKSUM, 'lock-update');
     lockHead = ws.git('rev-parse', 'HEAD').trim();
   });
   after(() => ws.dispose());
@@ -207,15 +216,7 @@ describe('nx-cargo-affected on 100 crates', () => {
     const manifest = `rust/${user.dir}/Cargo.toml`;
     ws.write(manifest, `${ws.read(manifest)}\n[dependencies.itoa]\nversion = "1"\n`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
-    const lock = ws.read('rust/Cargo.lock');
-    assert.ok(lock.includes(ITOA_CHECKSUM));
-    ws.write('rust/Cargo.lock', lock.replace(ITOA_CHECKSUM, 'f'.repeat(64)));
-    ws.git('init', '--quiet', '--initial-branch=main');
-    ws.git('add', '-A');
-    ws.git('commit', '--quiet', '-m', 'base');
-    ws.git('checkout', '--quiet', '-b', 'bump');
-    ws.write('rust/Cargo.lock', lock);
-    ws.git('commit', '--quiet', '-am', 'itoa checksum');
+    commitChecksumBump(ws, 'rust/Cargo.lock', ITOA_CHECKSUM, 'bump');
   });
   after(() => ws.dispose());
 
