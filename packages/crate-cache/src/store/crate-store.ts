@@ -1,0 +1,213 @@
+import { rm, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { putBlobFromBuffer, putBlobFromFile, readBlob, restoreFile, type PutBlobResult, type RestoreMode } from './blobs.js';
+import { acquire, tryAcquire, type Claim, type ClaimOptions } from './claims.js';
+import { isProblem, parseEntryRecord } from './entries.js';
+import { StoreError } from './errors.js';
+import { appendEvent, EVENT_RESULTS, readEventLog } from './events.js';
+import { errorCode, errorMessage, listSharded, readdirIfExists, readTextIfExists, statIfExists, unlinkIfExists, writeFileAtomic } from './fs-util.js';
+import { collectGarbage } from './gc.js';
+import { readLastParts, writeLastParts } from './last-parts.js';
+import { StoreLayout } from './layout.js';
+import { addManifestCandidate, readManifest } from './manifests.js';
+import { addToByteCounter, DEFAULT_MAX_BYTES, readByteCounter } from './size.js';
+import type { CacheEvent, CacheEventResult, EntryMeta, GcResult, KeyPart, LastParts, ManifestCandidate, StoreStats, StoredFile } from './types.js';
+import { entryProblem } from './validate.js';
+
+export interface CrateStoreOptions {
+  root: string;
+  /** Size limit for all blobs; default 10 GiB. */
+  maxBytes?: number;
+}
+
+/**
+ * Automatic gc evicts down to this share of the limit, so a full cache does
+ * not run gc again on every following write.
+ */
+const AUTO_GC_TARGET = 0.9;
+
+/**
+ * The content-addressed store of the rustc cache. Every write is a temp file
+ * renamed into place and every restore is verified, so several processes can
+ * share one root, and a killed process or a damaged file costs a recompile,
+ * never wrong outputs.
+ */
+export class CrateStore {
+  readonly root: string;
+  readonly maxBytes: number;
+  readonly paths: StoreLayout;
+
+  constructor(options: CrateStoreOptions) {
+    this.root = options.root;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+    this.paths = new StoreLayout(options.root);
+  }
+
+  /** Stores a file's contents, streamed (rlibs can be large). */
+  async putBlobFromFile(path: string): Promise<{ blob: string; size: number }> {
+    return this.counted(await putBlobFromFile(this.paths, path));
+  }
+
+  async putBlobFromBuffer(data: Buffer): Promise<{ blob: string; size: number }> {
+    return this.counted(await putBlobFromBuffer(this.paths, data));
+  }
+
+  /**
+   * Publishes an entry. Its blobs must already be stored: the record is the
+   * commit point, so it is only written once everything it names exists.
+   */
+  async writeEntry(meta: EntryMeta): Promise<void> {
+    const file = this.paths.entry(meta.key);
+    const problem = entryProblem(meta);
+    if (problem) throw new StoreError(file, `refusing to write entry: ${problem}`);
+    for (const stored of meta.files) {
+      const blobPath = this.paths.blob(stored.blob);
+      const stats = await statIfExists(blobPath);
+      if (stats?.size !== stored.size) {
+        const found = stats ? `has ${stats.size} bytes, not ${stored.size}` : 'is missing';
+        throw new StoreError(blobPath, `blob of ${stored.name} ${found}; store blobs before the entry`);
+      }
+    }
+    await writeFileAtomic(this.paths.temp(), file, JSON.stringify(meta));
+    await this.collectIfFull();
+  }
+
+  /** The entry for `key`; a missing record is a miss, an unusable one is also reported as damaged. */
+  async readEntry(key: string): Promise<EntryMeta | undefined> {
+    const file = this.paths.entry(key);
+    const text = await readTextIfExists(file);
+    if (text === undefined) return undefined;
+    const meta = parseEntryRecord(text, key);
+    if (!isProblem(meta)) return meta;
+    await this.markDamaged(key, `${file}: ${meta.problem}`);
+    return undefined;
+  }
+
+  /** Restores one output; throws DamagedEntryError (dest untouched) if the blob is missing or altered. */
+  async restoreFile(file: StoredFile, dest: string, how: RestoreMode): Promise<void> {
+    await restoreFile(this.paths, file, dest, how);
+  }
+
+  /** A blob's verified contents, for small text files the caller rewrites. */
+  async readBlob(file: StoredFile): Promise<Buffer> {
+    return readBlob(this.paths, file);
+  }
+
+  /**
+   * Drops the entry so the next run misses and recompiles, and logs why.
+   * `context` lets the caller attach its session and crate to the event.
+   */
+  async markDamaged(key: string, reason: string, context: Pick<CacheEvent, 'session' | 'crateName'> = {}): Promise<void> {
+    await unlinkIfExists(this.paths.entry(key));
+    await this.recordEvent({ at: Date.now(), ...context, result: 'damaged', key, reason, ms: 0 });
+  }
+
+  /** Waits until this process holds the claim on `key`; re-check `readEntry` after, the holder may have stored it. */
+  async claim(key: string, options?: ClaimOptions): Promise<Claim> {
+    return acquire(this.paths.claim(key), options);
+  }
+
+  async readManifest(baseKey: string): Promise<ManifestCandidate[]> {
+    return readManifest(this.paths, baseKey);
+  }
+
+  async addManifestCandidate(baseKey: string, candidate: ManifestCandidate): Promise<void> {
+    await addManifestCandidate(this.paths, baseKey, candidate);
+  }
+
+  /** Appends to the event log; never throws, since a lost log line must not fail a build. */
+  async recordEvent(event: CacheEvent): Promise<void> {
+    try {
+      await appendEvent(this.paths.events, event);
+    } catch {
+      // Nowhere to report it: stderr belongs to rustc's replayed output.
+    }
+  }
+
+  async readEvents(filter?: { session?: string }): Promise<CacheEvent[]> {
+    return readEventLog(this.paths.events, filter);
+  }
+
+  async writeLastParts(crateName: string, parts: KeyPart[], key: string): Promise<void> {
+    await writeLastParts(this.paths, crateName, parts, key);
+  }
+
+  async readLastParts(crateName: string): Promise<LastParts | undefined> {
+    return readLastParts(this.paths, crateName);
+  }
+
+  /** Marks a hit as recently used: gc evicts by entry mtime. */
+  async touch(key: string): Promise<void> {
+    const now = new Date();
+    try {
+      await utimes(this.paths.entry(key), now, now);
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT') throw error;
+    }
+  }
+
+  async stats(): Promise<StoreStats> {
+    const entries = (await listSharded(this.paths.entries)).filter((file) => file.name.endsWith('.json')).length;
+    let blobs = 0;
+    let bytes = 0;
+    for (const { path } of await listSharded(this.paths.blobs)) {
+      const stats = await statIfExists(path);
+      if (!stats) continue;
+      blobs++;
+      bytes += stats.size;
+    }
+    const events = Object.fromEntries(EVENT_RESULTS.map((result) => [result, 0])) as Record<CacheEventResult, number>;
+    for (const event of await this.readEvents()) events[event.result]++;
+    const lookups = events.hit + events.miss;
+    return { entries, blobs, bytes, events, hitRate: lookups === 0 ? 0 : events.hit / lookups };
+  }
+
+  /** Evicts least-recently-used entries until the blobs fit in `maxBytes` (default: the store's limit). */
+  async gc(options: { maxBytes?: number } = {}): Promise<GcResult> {
+    const lock = await acquire(this.paths.gcLock);
+    try {
+      return await collectGarbage(this.paths, options.maxBytes ?? this.maxBytes);
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Removes everything under the root. */
+  async clear(): Promise<void> {
+    for (const name of await readdirIfExists(this.root)) {
+      await rm(join(this.root, name), { recursive: true, force: true });
+    }
+  }
+
+  private async counted(put: PutBlobResult): Promise<{ blob: string; size: number }> {
+    if (put.added) await addToByteCounter(this.paths, put.size);
+    return { blob: put.blob, size: put.size };
+  }
+
+  /** gc after a write only when the byte counter says the limit is passed, and only if no other gc runs. */
+  private async collectIfFull(): Promise<void> {
+    if ((await readByteCounter(this.paths)) <= this.maxBytes) return;
+    try {
+      const lock = await tryAcquire(this.paths.gcLock);
+      if (!lock) return;
+      try {
+        await collectGarbage(this.paths, Math.floor(this.maxBytes * AUTO_GC_TARGET));
+      } finally {
+        await lock.release();
+      }
+    } catch (error) {
+      // The entry is stored; a failed gc must not fail the build.
+      await this.recordEvent({ at: Date.now(), result: 'error', reason: `gc: ${errorMessage(error)}`, ms: 0 });
+    }
+  }
+}
+
+/** Runs `fn` holding the claim on `key`, releasing it however `fn` ends. */
+export async function withClaim<T>(store: CrateStore, key: string, fn: () => Promise<T>, options?: ClaimOptions): Promise<T> {
+  const claim = await store.claim(key, options);
+  try {
+    return await fn();
+  } finally {
+    await claim.release();
+  }
+}

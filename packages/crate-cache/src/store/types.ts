@@ -1,0 +1,71 @@
+/** One output file of a compile, as recorded in an entry. */
+export interface StoredFile {
+  /** Path relative to the unit's out-dir; may contain '/'. */
+  name: string;
+  /** blake3 hex of the contents. */
+  blob: string;
+  size: number;
+  executable: boolean;
+  /** The caller stored normalized text (path sentinels) and rewrites it on restore; to the store it is bytes. */
+  rewrite: boolean;
+}
+
+export interface KeyPart {
+  class: string;
+  name: string;
+  value: string;
+}
+
+/** The meta record of one cache entry. */
+export interface EntryMeta {
+  key: string;
+  baseKey: string;
+  crateName: string;
+  createdAt: number;
+  files: StoredFile[];
+  stdout: string;
+  stderr: string;
+  parts: KeyPart[];
+}
+
+/** A source set recorded by an earlier compile with the same base key; opaque to the store. */
+export interface ManifestCandidate {
+  sources: Array<{ path: string; hash: string | null }>;
+  envs: Array<{ name: string; value: string | null }>;
+  key: string;
+}
+
+export type CacheEventResult = 'hit' | 'miss' | 'passthrough' | 'damaged' | 'error';
+
+export interface CacheEvent {
+  at: number;
+  session?: string;
+  crateName?: string;
+  result: CacheEventResult;
+  key?: string;
+  reason?: string;
+  ms: number;
+  bytes?: number;
+}
+
+/** The key of the most recent entry stored for a crate name, for `why-miss`. */
+export interface LastParts {
+  key: string;
+  parts: KeyPart[];
+}
+
+export interface StoreStats {
+  entries: number;
+  blobs: number;
+  /** Total size of all blobs. */
+  bytes: number;
+  events: Record<CacheEventResult, number>;
+  /** hits / (hits + misses); 0 before any lookup. */
+  hitRate: number;
+}
+
+export interface GcResult {
+  removedEntries: number;
+  removedBlobs: number;
+  freedBytes: number;
+}
