@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { CrateStore, defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
+
+const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
+
+  stats             entries, size, and hit/miss/pass-through counts
+  why-miss <crate>  what changed for the crate's last compiles (package or crate name)
+  gc [--max-size S] evict least recently used entries down to S (default NX_CARGO_CRATE_CACHE_MAX_SIZE or 10G)
+  clear             remove every entry
+
+The store is NX_CARGO_CRATE_CACHE_DIR (default ~/.cache/nx-cargo/crates).`;
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+}
+
+/** The CLI without process globals, so tests call it directly. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, 'max-size': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) return { code: values.help ? 0 : 2, stdout: `${USAGE}\n` };
+  const root = defaultStoreRoot(env);
+  const store = new CrateStore({ root });
+  const json = values.json === true;
+  switch (command) {
+    case 'stats': {
+      const stats = await store.stats();
+      if (json) return ok({ root, ...stats });
+      const e = stats.events;
+      return { code: 0, stdout: `store ${root}\n${stats.entries} entries, ${stats.blobs} blobs, ${formatBytes(stats.bytes)}\nrestored ${e.hit}, compiled ${e.miss}, passed through ${e.passthrough}, damaged ${e.damaged}, errors ${e.error} (hit rate ${(stats.hitRate * 100).toFixed(1)}%)\n` };
+    }
+    case 'why-miss': {
+      const crate = rest[0];
+      if (!crate) return { code: 2, stdout: `why-miss needs a crate name\n${USAGE}\n` };
+      return whyMiss(await store.readEvents(), crate, json);
+    }
+    case 'gc': {
+      const result = await store.gc({ maxBytes: parseSize(values['max-size'] ?? env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G') });
+      return json ? ok(result) : { code: 0, stdout: `removed ${result.removedEntries} entries and ${result.removedBlobs} blobs, freed ${formatBytes(result.freedBytes)}\n` };
+    }
+    case 'clear':
+      await store.clear();
+      return json ? ok({ cleared: root }) : { code: 0, stdout: `cleared ${root}\n` };
+    default:
+      return { code: 2, stdout: `unknown command ${command}\n${USAGE}\n` };
+  }
+}
+
+/** The crate's latest events: for each compile, the key parts that changed since its previous entry. */
+function whyMiss(events: CacheEvent[], crate: string, json: boolean): CliResult {
+  const wanted = crate.replace(/-/g, '_');
+  const matches = (name: string | undefined) => name !== undefined && [name, name.split('/')[0]].some((n) => n === crate || n.replace(/-/g, '_') === wanted);
+  const own = events.filter((e) => matches(e.crateName) && e.result !== 'hit').slice(-5);
+  const lastHit = events.filter((e) => matches(e.crateName) && e.result === 'hit').pop();
+  if (json) return ok({ crate, events: own, lastHit });
+  if (own.length === 0) return { code: 1, stdout: lastHit ? `${crate}: no miss recorded; last restored ${new Date(lastHit.at).toISOString()}\n` : `${crate}: no events recorded in this store\n` };
+  const lines = own.map((e) => `${new Date(e.at).toISOString()} ${e.crateName} ${e.result}: ${e.reason ?? ''}`.replace(/; /g, '\n    '));
+  return { code: 0, stdout: `${lines.join('\n')}\n` };
+}
+
+function ok(value: unknown): CliResult {
+  return { code: 0, stdout: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
+}

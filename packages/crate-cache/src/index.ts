@@ -1,0 +1,3 @@
+export { runWrapper, type WrapperContext } from './wrapper.js';
+export { runCli } from './cli.js';
+export { CrateStore, defaultStoreRoot, type CacheEvent } from './store/index.js';
