@@ -1,0 +1,355 @@
+#!/usr/bin/env node
+// crate-cache benchmark: what the built-in rustc cache (packages/crate-cache,
+// cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
+// to no wrapper at all and to Debian's sccache.
+//
+//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,sccache] [--wrapper <path>]
+//
+// Needs the fixture's crates and sccache from Debian:
+//   apt-get install -y sccache $(cat tools/bench/crate-cache/debian-packages.txt)
+//
+// fixture.mjs writes a virtual workspace of 4 member crates over ~58 external
+// crates (Debian's sources through a directory source) into a temp dir, with
+// its Cargo.lock, and a copy of it at another absolute path (for the
+// relocated rows). Then, round after round so that machine noise spreads over
+// all of them, it times `cargo build --offline`:
+//   1. no wrapper, cold (`cargo clean` first);
+//   2. ours cold: empty store (NX_CARGO_CRATE_CACHE_DIR), `cargo clean`;
+//   3. ours warm: `cargo clean`, the store as (2) left it: every unit should be restored;
+//   4. ours relocated: the copy, no target dir, the same store;
+//   5-7. the same three with sccache: an empty SCCACHE_DIR for (5), and a
+//      fresh server for each build (started untimed before it, stopped after
+//      its stats are read) on a port of its own, so a user's server is left alone.
+// Nothing else is measured. Every sample is checked, so a broken run is never
+// timed as a fast one: cargo exits 0, reports every package as compiled (the
+// target dir is empty each time, so cargo hands every unit to the wrapper),
+// and the built `app` binary prints what the first build's printed.
+// Cache counts per build: sccache's own stats; ours from
+// `node packages/crate-cache/dist/bin/cli.js stats --json` read before and
+// after the build, when that exists, otherwise none. Prints medians, min, max and the
+// ratios against their targets; writes nothing into the repo.
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
+import { externalPackages, PACKAGES_FILE, writeFixture } from './fixture.mjs';
+
+const DEFAULT_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/dist/bin/rustc-wrapper.js');
+/** Our store's stats, read around each build of ours (whichever --wrapper is used). */
+const STATS_CLI = join(REPO_ROOT, 'packages/crate-cache/dist/bin/cli.js');
+const GROUPS = ['baseline', 'ours', 'sccache'];
+/** What the fixture's binary is run with to check a build (prints a count and a digest). */
+const APP_ARGS = ['--count', '20'];
+/** Variables that would change what is measured; every build starts without them. */
+const CLEARED_ENV = /^(RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|CARGO_BUILD_RUSTC_WRAPPER|CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER|CARGO_TARGET_DIR|CARGO_BUILD_TARGET_DIR|CARGO_INCREMENTAL|SCCACHE_.*|NX_CARGO_CRATE_CACHE_.*)$/;
+
+await runBench(() => main(parseOptions(process.argv.slice(2))));
+
+async function main(options) {
+  checkCargo();
+  const tools = checkTools(options);
+  const fixture = prepare(tools);
+  try {
+    const columns = columnsFor(fixture, options.only);
+    const started = performance.now();
+    measureRounds(columns, options.runs, { name: 'short', heading: (run) => `run ${run}/${options.runs} (ms)`, format: formatSample });
+    log(`measured in ${Math.round((performance.now() - started) / 1000)} s`);
+    printReport(fixture, columns, options);
+    if (Object.values(columns).some((column) => column.error)) process.exitCode = 1;
+  } finally {
+    if (fixture.sccache) stopSccache(fixture);
+    for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// --- options and prerequisites ----------------------------------------------
+
+function parseOptions(argv) {
+  const { values } = parseArgs({ args: argv, options: { runs: { type: 'string', default: '3' }, only: { type: 'string', default: GROUPS.join(',') }, wrapper: { type: 'string' } } });
+  const only = new Set(values.only.split(',').map((group) => group.trim()).filter(Boolean));
+  const unknown = [...only].filter((group) => !GROUPS.includes(group));
+  if (unknown.length > 0 || only.size === 0) throw new BenchError(`--only takes a comma-separated list of ${GROUPS.join(', ')}, got "${values.only}"`);
+  return { runs: positiveInt(values.runs, '--runs'), only, wrapper: values.wrapper ? resolve(values.wrapper) : DEFAULT_WRAPPER };
+}
+
+/** The wrapper (executable: cargo runs it directly) and sccache, for the groups that use them. */
+function checkTools({ only, wrapper }) {
+  const tools = { wrapper: undefined, sccache: undefined };
+  if (only.has('ours')) {
+    if (!existsSync(wrapper)) throw new BenchError(`${wrapper} is missing: run \`npm run build\` first, pass --wrapper <path>, or leave ours out with --only baseline,sccache`);
+    try {
+      accessSync(wrapper, constants.X_OK);
+    } catch {
+      throw new BenchError(`${wrapper} is not executable: cargo runs RUSTC_WRAPPER directly (it needs a shebang and the x bit; packages/crate-cache/bin/nx-cargo-rustc is a shim that is)`);
+    }
+    tools.wrapper = wrapper;
+  }
+  if (only.has('sccache')) {
+    const version = spawnSync('sccache', ['--version'], { encoding: 'utf8' });
+    if (version.error || version.status !== 0) throw new BenchError('sccache is not on PATH: apt-get install -y sccache (or leave it out with --only)');
+    tools.sccache = version.stdout.trim();
+  }
+  return tools;
+}
+
+// --- the fixture ----------------------------------------------------------------
+
+/**
+ * The workspace and its relocated copy (written before any target dir
+ * exists), the stores, and what a build must produce.
+ */
+function prepare(tools) {
+  const temp = (name) => mkdtempSync(join(tmpdir(), `nx-cargo-bench-crate-cache-${name}-`));
+  const main = temp('ws');
+  // A different name and depth, so no path of the original is a prefix of the copy's.
+  const moved = join(temp('moved'), 'elsewhere/checkout');
+  const fixture = { main, moved, tempDirs: [main, dirname(dirname(moved))], ...tools, loadBefore: loadavg()[0].toFixed(2) };
+  log(`writing the fixture into ${main}`);
+  let members;
+  try {
+    members = writeFixture(main);
+  } catch (error) {
+    for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
+    const hint = error.message.includes('apt-get') ? '' : `\n(the crates come from Debian: apt-get install -y $(cat ${PACKAGES_FILE}))`;
+    throw new BenchError(`${error.message}${hint}`);
+  }
+  cpSync(main, moved, { recursive: true });
+  fixture.members = members.length;
+  fixture.external = externalPackages(main).length;
+  // cargo prints `Compiling` once per package it builds from an empty target dir.
+  fixture.packages = fixture.members + fixture.external;
+  if (tools.wrapper) {
+    fixture.oursStore = temp('store');
+    fixture.tempDirs.push(fixture.oursStore);
+  }
+  if (tools.sccache) {
+    fixture.sccacheDir = temp('sccache');
+    fixture.tempDirs.push(fixture.sccacheDir);
+    // A port of its own (not the default 4226), so --stop-server never ends a user's server.
+    fixture.sccacheEnv = { SCCACHE_DIR: fixture.sccacheDir, SCCACHE_SERVER_PORT: String(42000 + (process.pid % 1000)) };
+  }
+  return fixture;
+}
+
+// --- columns ----------------------------------------------------------------------
+
+/**
+ * The rows, in the order a round runs them: each warm row relies on the cold
+ * row of its group having filled the store earlier in the same round.
+ */
+function columnsFor(fixture, only) {
+  const round = {};
+  const columns = {
+    baselineCold: { group: 'baseline', short: 'none-cold', label: 'no wrapper, cold', measure: () => baselineCold(fixture) },
+    oursCold: { group: 'ours', short: 'ours-cold', label: 'ours, cold (empty store)', measure: () => oursCold(fixture, round) },
+    oursWarm: { group: 'ours', short: 'ours-warm', label: 'ours, warm (cargo clean, store filled)', measure: () => oursWarm(fixture, round, fixture.main, 'warm') },
+    oursMoved: { group: 'ours', short: 'ours-relocated', label: 'ours, relocated (copy, same store)', measure: () => oursWarm(fixture, round, fixture.moved, 'relocated') },
+    sccacheCold: { group: 'sccache', short: 'sccache-cold', label: 'sccache, cold (empty SCCACHE_DIR)', measure: () => sccacheCold(fixture, round) },
+    sccacheWarm: { group: 'sccache', short: 'sccache-warm', label: 'sccache, warm (cargo clean, cache filled)', measure: () => sccacheWarm(fixture, round, fixture.main, 'warm') },
+    sccacheMoved: { group: 'sccache', short: 'sccache-relocated', label: 'sccache, relocated (copy, same cache)', measure: () => sccacheWarm(fixture, round, fixture.moved, 'relocated') },
+  };
+  for (const column of Object.values(columns)) if (!only.has(column.group)) column.unavailable = `left out by --only`;
+  return columns;
+}
+
+function baselineCold(fixture) {
+  cargoClean(fixture.main);
+  return buildSample(fixture, fixture.main, {}, 'cargo build, no wrapper (cold)');
+}
+
+function oursCold(fixture, round) {
+  round.oursFilled = false;
+  emptyDir(fixture.oursStore);
+  cargoClean(fixture.main);
+  const sample = withOursStats(fixture, () => buildSample(fixture, fixture.main, oursEnv(fixture, fixture.main), 'cargo build with ours (cold)'));
+  round.oursFilled = true;
+  return sample;
+}
+
+/** Warm in `root`: the original after `cargo clean`, or the copy with no target dir. */
+function oursWarm(fixture, round, root, kind) {
+  if (!round.oursFilled) throw new BenchError(`ours ${kind}: the cold build of this round did not fill the store`);
+  cargoClean(root);
+  return withOursStats(fixture, () => buildSample(fixture, root, oursEnv(fixture, root), `cargo build with ours (${kind})`));
+}
+
+function oursEnv(fixture, root) {
+  return { RUSTC_WRAPPER: fixture.wrapper, NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore, NX_CARGO_CRATE_CACHE_WORKSPACE: root };
+}
+
+function sccacheCold(fixture, round) {
+  round.sccacheFilled = false;
+  stopSccache(fixture);
+  emptyDir(fixture.sccacheDir);
+  const sample = sccacheBuild(fixture, fixture.main, 'cold');
+  round.sccacheFilled = true;
+  return sample;
+}
+
+function sccacheWarm(fixture, round, root, kind) {
+  if (!round.sccacheFilled) throw new BenchError(`sccache ${kind}: the cold build of this round did not fill the cache`);
+  return sccacheBuild(fixture, root, kind);
+}
+
+/**
+ * One build through a fresh sccache server, started before the clock (as a
+ * user's would already be running) and stopped after its stats are read, so
+ * the stats are this build's alone.
+ */
+function sccacheBuild(fixture, root, kind) {
+  cargoClean(root);
+  const start = sccache(fixture, ['--start-server']);
+  if (start.status !== 0) throw new BenchError(`sccache --start-server failed:\n${lastLines(`${start.stdout}\n${start.stderr}`)}`);
+  try {
+    const sample = buildSample(fixture, root, { RUSTC_WRAPPER: 'sccache', ...fixture.sccacheEnv }, `cargo build with sccache (${kind})`);
+    return { ...sample, cache: sccacheStats(fixture) };
+  } finally {
+    stopSccache(fixture);
+  }
+}
+
+// --- one build ------------------------------------------------------------------
+
+/** Times `cargo build` in `root` with `env` added, and checks what it built. */
+function buildSample(fixture, root, env, what) {
+  const { ms, result } = timed(() => spawnSync('cargo', ['build', '--offline'], { cwd: root, env: buildEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  if (result.error) throw new BenchError(`${what}: ${result.error.message}`);
+  if (result.status !== 0) throw new BenchError(`${what} exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+  const compiled = result.stderr.split('\n').filter((line) => /^\s*Compiling /.test(line)).length;
+  if (compiled !== fixture.packages) throw new BenchError(`${what} compiled ${compiled} packages, expected ${fixture.packages} (the target dir was empty)`);
+  checkApp(fixture, root, what);
+  return { ms, compiled };
+}
+
+/** The built binary runs and prints what the first build's did: restored outputs work. */
+function checkApp(fixture, root, what) {
+  const run = spawnSync(join(root, 'target/debug/app'), APP_ARGS, { encoding: 'utf8' });
+  if (run.error || run.status !== 0) throw new BenchError(`after ${what}, target/debug/app ${APP_ARGS.join(' ')} failed: ${run.error?.message ?? lastLines(run.stderr)}`);
+  fixture.appOutput ??= run.stdout;
+  if (run.stdout !== fixture.appOutput) throw new BenchError(`after ${what}, target/debug/app printed\n${run.stdout}\ninstead of\n${fixture.appOutput}`);
+}
+
+function buildEnv(extra) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CLEARED_ENV.test(key)));
+  // Nothing here needs the network; a stray index update must not be timed.
+  return { ...env, CARGO_NET_OFFLINE: 'true', ...extra };
+}
+
+function cargoClean(root) {
+  const result = spawnSync('cargo', ['clean', '--offline'], { cwd: root, env: buildEnv({}), encoding: 'utf8' });
+  if (result.status !== 0) throw new BenchError(`cargo clean failed in ${root}:\n${lastLines(result.stderr)}`);
+  if (existsSync(join(root, 'target'))) throw new BenchError(`cargo clean left ${join(root, 'target')} behind`);
+}
+
+function emptyDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+}
+
+// --- cache counts ------------------------------------------------------------------
+
+function sccache(fixture, args) {
+  return spawnSync('sccache', args, { env: buildEnv(fixture.sccacheEnv), encoding: 'utf8' });
+}
+
+/** Ends this benchmark's server, if one runs (a non-zero exit just means none did). */
+function stopSccache(fixture) {
+  sccache(fixture, ['--stop-server']);
+}
+
+/** Restored = cache hits; compiled = misses, cache errors (it compiles then) and calls it does not cache. */
+function sccacheStats(fixture) {
+  const result = sccache(fixture, ['--show-stats', '--stats-format', 'json']);
+  if (result.status !== 0) return undefined;
+  const { stats } = JSON.parse(result.stdout);
+  const total = (counter) => Object.values(counter?.counts ?? {}).reduce((sum, count) => sum + count, 0);
+  const hits = total(stats.cache_hits);
+  const misses = total(stats.cache_misses);
+  const errors = total(stats.cache_errors);
+  const notCached = stats.requests_not_cacheable;
+  const reasons = Object.entries(stats.not_cached ?? {}).sort(([, a], [, b]) => b - a).map(([reason, count]) => `${reason} ${count}`).join(', ');
+  return { restored: hits, compiled: misses + errors + notCached, detail: `${misses} misses, ${errors} cache errors, ${notCached} not cacheable${reasons ? ` (${reasons})` : ''}` };
+}
+
+/**
+ * Runs `build` between two reads of our store's stats and adds the numbers
+ * that changed. Restored = `events.hit`; compiled = `events.miss`,
+ * `.passthrough` and `.error` (the CLI's names today). Without the CLI, or
+ * with no event recorded (a stand-in wrapper), the sample has no counts.
+ */
+function withOursStats(fixture, build) {
+  const before = oursStats(fixture);
+  const sample = build();
+  const after = oursStats(fixture);
+  if (!before || !after) return sample;
+  const delta = (key) => (after[key] ?? 0) - (before[key] ?? 0);
+  const changed = Object.keys(after).filter((key) => delta(key) !== 0 && key !== 'hitRate');
+  if (!changed.some((key) => key.startsWith('events.'))) return { ...sample, cache: { detail: 'the store recorded no event' } };
+  const compiled = ['events.miss', 'events.passthrough', 'events.error'].reduce((sum, key) => sum + delta(key), 0);
+  return { ...sample, cache: { restored: delta('events.hit'), compiled, detail: changed.map((key) => `${key} ${delta(key)}`).join(', ') } };
+}
+
+/** `stats --json` flattened to numeric leaves (`a.b.c: n`), or undefined. */
+function oursStats(fixture) {
+  if (!existsSync(STATS_CLI)) return undefined;
+  const result = spawnSync(process.execPath, [STATS_CLI, 'stats', '--json'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore }), encoding: 'utf8' });
+  if (result.status !== 0) return undefined;
+  try {
+    return flatten(JSON.parse(result.stdout));
+  } catch {
+    return undefined;
+  }
+}
+
+function flatten(value, prefix = '', into = {}) {
+  if (typeof value === 'number') into[prefix] = value;
+  else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) flatten(inner, prefix ? `${prefix}.${key}` : key, into);
+  return into;
+}
+
+// --- report ----------------------------------------------------------------------
+
+/** A round's log: the ms, and restored/compiled where known. */
+function formatSample(sample) {
+  const counts = sample.cache?.restored !== undefined ? ` (${sample.cache.restored} restored)` : '';
+  return `${Math.round(sample.ms)}${counts}`;
+}
+
+function printReport(fixture, columns, { runs, only }) {
+  const median = (key) => medianOf(columns[key].samples.map((sample) => sample.ms));
+  const row = (key, note = '') => {
+    const times = columns[key].samples.map((sample) => sample.ms);
+    const last = columns[key].samples.at(-1);
+    const counts = last?.cache?.restored !== undefined ? `${last.cache.restored} restored, ${last.cache.compiled} compiled` : !last ? '-' : columns[key].group === 'baseline' ? 'no cache' : 'n/a';
+    return [columns[key].label, formatMs(median(key)), formatMs(Math.min(...times)), formatMs(Math.max(...times)), counts, [last?.cache?.detail, note].filter(Boolean).join('; ')];
+  };
+  const ratio = (label, a, b, target) => {
+    const value = median(a) / median(b);
+    const verdict = target && Number.isFinite(value) ? ` (target ${target.text}: ${target.ok(value) ? 'met' : 'missed'})` : target ? ` (target ${target.text})` : '';
+    return [`ratio ${label}`, formatRatio(value), '', '', '', verdict.trim()];
+  };
+  const atMost = (limit) => ({ text: `<= ${limit.toFixed(2)}`, ok: (value) => value <= limit });
+  const below1 = { text: '< 1', ok: (value) => value < 1 };
+  const shown = Object.keys(columns).filter((key) => !columns[key].unavailable);
+  const rows = [['', 'median', 'min', 'max', 'units (last run)', 'cache stats (last run)'], ...shown.map((key) => row(key))];
+  if (only.has('baseline') && only.has('ours')) rows.push(ratio('ours cold / no-wrapper cold', 'oursCold', 'baselineCold', atMost(1.1)), ratio('ours warm / no-wrapper cold', 'oursWarm', 'baselineCold', atMost(0.3)), ratio('ours relocated / no-wrapper cold', 'oursMoved', 'baselineCold', atMost(0.3)));
+  if (only.has('ours') && only.has('sccache')) rows.push(ratio('ours warm / sccache warm', 'oursWarm', 'sccacheWarm', below1), ratio('ours relocated / sccache relocated', 'oursMoved', 'sccacheMoved', below1));
+  if (only.has('baseline') && only.has('sccache')) rows.push(ratio('sccache cold / no-wrapper cold', 'sccacheCold', 'baselineCold'), ratio('sccache warm / no-wrapper cold', 'sccacheWarm', 'baselineCold'), ratio('sccache relocated / no-wrapper cold', 'sccacheMoved', 'baselineCold'));
+  const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper}` : 'ours left out';
+  console.log(
+    `\nnx-cargo crate-cache benchmark: cargo build --offline of ${fixture.members} member crates over ${fixture.external} external crates (Debian's sources), ` +
+      `${fixture.packages} packages compiled each time; medians of ${runs} runs, ms, wall time; ${toolVersion('cargo')}, ${fixture.sccache ?? 'sccache left out'}, ${wrapper}; ` +
+      `${cpus().length} cores, load average ${fixture.loadBefore} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`,
+  );
+  console.log(formatTable(rows, [0, 4, 5]));
+  console.log('\nunits: rustc calls the cache restored vs compiled (sccache: misses, cache errors and calls it does not cache, such as build scripts, binaries and incremental members).');
+  console.log('sccache runs a fresh server per build (started untimed before it); the relocated copy lies at another absolute path.');
+  const failures = Object.values(columns).filter((column) => column.error).map((column) => `${column.label}: ${column.error}`);
+  if (failures.length > 0) console.log(`\nfailures:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
+}
+
+function toolVersion(command) {
+  return spawnSync(command, ['--version'], { encoding: 'utf8' }).stdout.trim().split(' ').slice(0, 2).join(' ');
+}
