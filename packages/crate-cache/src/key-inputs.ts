@@ -77,11 +77,12 @@ export async function ioParts(compile: RustcCompile, rustc: string, cwd: string,
   const toolchain = (await isToolchainBinary(rustc)) ? await memo.output(rustc, ['-vV']) : (await run(rustc, ['-vV'], { env })).stdout;
   const parts: KeyPart[] = [{ class: 'toolchain', name: 'rustc -vV', value: toolchain }];
   const searchDirs = compile.options.filter((o) => o.flag === '-L').map((o) => path.resolve(cwd, (o.value ?? '').replace(/^[a-z]+=/, '')));
-  for (const [position, option] of compile.options.entries()) {
+  let libraries = 0;
+  for (const option of compile.options) {
     const value = option.value ?? '';
     if (option.flag === '--target') parts.push({ class: 'target', name: 'target', value: await targetIdentity(value, cwd) });
     if (option.flag === '--extern') parts.push(await externPart(value, cwd));
-    if (option.flag === '-l') parts.push({ class: 'link-lib', name: `${position} ${value}`, value: await libraryHash(value, searchDirs) });
+    if (option.flag === '-l') parts.push({ class: 'link-lib', name: `${libraries++} ${value}`, value: await libraryHash(value, searchDirs) });
   }
   if (isLinked(compile)) {
     parts.push({ class: 'linker', name: 'linker', value: await linkerIdentity(codegenValue(compile.options, 'linker') ?? 'cc', env, memo, roots) });

@@ -37,8 +37,10 @@ const DIAGNOSTICS = new Set(['--error-format', '--json', '--color', '--cap-lints
 const BY_CONTENT = new Set(['--extern', '-l', '--target', '--out-dir']);
 
 /**
- * The parts of a key that the argv alone gives. Option order is kept where
- * rustc gives it meaning (later `-C` wins): each part's name carries its position.
+ * The parts of a key that the argv alone gives. Order among options of one
+ * flag is kept (a later `-C` wins, `-L` folders are searched in turn): each
+ * part's name carries its place among its flag's options, so an option
+ * added elsewhere leaves the other parts as they were.
  */
 export function argvParts(compile: RustcCompile, cwd: string, roots: PathRoots): KeyPart[] {
   const parts: KeyPart[] = [
@@ -48,9 +50,12 @@ export function argvParts(compile: RustcCompile, cwd: string, roots: PathRoots):
     { class: 'crate', name: 'input', value: normalizePath(compile.input, cwd, roots) },
     { class: 'emit', name: 'emit', value: compile.emit.join(',') },
   ];
-  compile.options.forEach((option, position) => {
+  const seen = new Map<string, number>();
+  for (const option of compile.options) {
     const { flag } = option;
-    if (COSMETIC.has(flag) || BY_CONTENT.has(flag) || ['--crate-name', '--crate-type', '--emit'].includes(flag)) return;
+    if (COSMETIC.has(flag) || BY_CONTENT.has(flag) || ['--crate-name', '--crate-type', '--emit'].includes(flag)) continue;
+    const position = seen.get(flag) ?? 0;
+    seen.set(flag, position + 1);
     const value = normalizeText(option.value ?? '', roots);
     if (flag === '--codegen') {
       if (!value.startsWith('incremental=')) parts.push({ class: 'codegen', name: `${position}`, value });
@@ -62,7 +67,7 @@ export function argvParts(compile: RustcCompile, cwd: string, roots: PathRoots):
     else if (flag === '--remap-path-prefix') parts.push({ class: 'remap', name: `${position}`, value });
     else if (flag === '--edition') parts.push({ class: 'crate', name: 'edition', value });
     else parts.push({ class: 'argv', name: `${flag} ${position}`, value });
-  });
+  }
   return parts;
 }
 
