@@ -21,7 +21,9 @@ export class NxWorkspace {
     mkdirSync(this.root, { recursive: true });
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
     this.write('package.json', JSON.stringify({ name: 'e2e-root', private: true }, null, 2));
-    this.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'] }, null, 2));
+    // Nx runs nx-cargo's sync generator before tasks; without a terminal to
+    // ask in, it stops unless told to apply the changes itself.
+    this.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { applyChanges: true } }, null, 2));
     this.write('.gitignore', 'node_modules\ntarget\n.nx\n');
   }
 
@@ -49,7 +51,8 @@ export class NxWorkspace {
     // Nx 24 shares its cache between checkouts of one workspace identity
     // under ~/.nx; each workspace here keeps its own so runs never hit
     // entries written by another test or an earlier run.
-    const merged = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), ...env };
+    // The crate cache's store likewise stays inside the workspace.
+    const merged = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: join(this.root, '.nx/crate-cache'), ...env };
     // A test runner's own context would make `node --test` inside a task skip its files.
     delete merged.NODE_TEST_CONTEXT;
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];

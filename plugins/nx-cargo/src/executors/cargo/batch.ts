@@ -4,6 +4,7 @@ import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { cargoArgs } from './cargo-args.js';
 import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
+import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { rootsChangedByBatch } from './feature-guard.js';
 import type { CargoExecutorOptions } from './schema.js';
@@ -42,14 +43,24 @@ export default async function* cargoBatch(
 /** Runs one task by itself, capturing its output for Nx. */
 async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<TaskResult> {
   const startTime = Date.now();
-  const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], {
-    cwd: join(context.root, task.options.cwd),
-    stdout: 'pipe',
-    stderr: 'pipe',
-  });
+  const cwd = join(context.root, task.options.cwd);
+  const crateCache = await crateCacheFor(task.options, cwd);
+  if (typeof crateCache === 'string') return done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
+  const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], { cwd, stdout: 'pipe', stderr: 'pipe', env: crateCache.env });
   const result = await child;
   const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n`;
-  return done(task.id, result.exitCode === 0, `${output}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
+  return done(task.id, result.exitCode === 0, `${output}${await cacheLine(crateCache)}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
+}
+
+/** The crate cache for one cargo process, or the message saying why the option cannot be honoured. */
+async function crateCacheFor(options: CargoExecutorOptions, cwd: string): Promise<CrateCache | string> {
+  return setUpCrateCache(options.crateCache, cwd).catch((error: Error) => error.message);
+}
+
+async function cacheLine(crateCache: CrateCache, sharedBy = 1): Promise<string> {
+  const summary = await crateCache.summary();
+  if (!summary) return '';
+  return sharedBy > 1 ? `${summary.replace('crate cache:', `crate cache (cargo run shared by ${sharedBy} tasks):`)}\n` : `${summary}\n`;
 }
 
 /**
@@ -77,7 +88,13 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     ...(isTest ? ['--no-run', '--no-fail-fast'] : ['--keep-going']),
     '--message-format=json-diagnostic-rendered-ansi',
   ];
-  const { child } = await spawnProcessGroup('cargo', args, { cwd: join(context.root, options.cwd), stdout: 'pipe', stderr: 'inherit' });
+  const cwd = join(context.root, options.cwd);
+  const crateCache = await crateCacheFor(options, cwd);
+  if (typeof crateCache === 'string') {
+    for (const task of tasks) yield done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
+    return;
+  }
+  const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: 'pipe', stderr: 'inherit', env: crateCache.env });
   for await (const line of child.iterable({ from: 'stdout' })) {
     const message = parseCargoMessage(String(line));
     if (!message || message.reason === 'build-finished') continue;
@@ -86,7 +103,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     entry.outcome.record(message);
     if (entry.early && !entry.reported && entry.outcome.complete) {
       entry.reported = true;
-      yield report(entry.task, entry.outcome, true, startTime);
+      yield await report(entry.task, entry.outcome, true, startTime, crateCache, tasks.length);
     }
   }
   const result = await child;
@@ -99,7 +116,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     if (entry.reported) continue;
     if (isTest) yield await runAlone(entry.task, context);
     // Once cargo has ended, a crate with all its targets built and no error succeeded, whatever else failed.
-    else yield report(entry.task, entry.outcome, entry.outcome.complete || (result.exitCode === 0 && entry.outcome.errors === 0), startTime, failed);
+    else yield await report(entry.task, entry.outcome, entry.outcome.complete || (result.exitCode === 0 && entry.outcome.errors === 0), startTime, crateCache, tasks.length, failed);
   }
 }
 
@@ -138,9 +155,9 @@ function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMe
   return cargo;
 }
 
-function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, failed: readonly string[] = []): TaskResult {
+async function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, crateCache: CrateCache, sharedBy: number, failed: readonly string[] = []): Promise<TaskResult> {
   const status = success ? `${outcome.compiled} units compiled, ${outcome.fresh} fresh` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
-  return done(task.id, success, `${outcome.diagnostics.join('')}${summaryLine(task, success, startTime, status)}`, startTime);
+  return done(task.id, success, `${outcome.diagnostics.join('')}${await cacheLine(crateCache, sharedBy)}${summaryLine(task, success, startTime, status)}`, startTime);
 }
 
 /** The one line a task prints when it ends. */

@@ -15,11 +15,11 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export async function spawnProcessGroup(
   command: string,
   args: string[],
-  options: { cwd: string; stdout: 'inherit' | 'pipe'; stderr: 'inherit' | 'pipe' },
+  options: { cwd: string; stdout: 'inherit' | 'pipe'; stderr: 'inherit' | 'pipe'; env?: Record<string, string> },
 ): Promise<{ child: ResultPromise }> {
   // execa is ESM-only: a dynamic import keeps this CommonJS module free of require(esm).
   const { execa } = await import('execa');
-  const child = execa(command, args, { cwd: options.cwd, stdout: options.stdout, stderr: options.stderr, stdin: 'ignore', reject: false, detached: true, cleanup: false });
+  const child = execa(command, args, { cwd: options.cwd, env: options.env, stdout: options.stdout, stderr: options.stderr, stdin: 'ignore', reject: false, detached: true, cleanup: false });
   const stopGroup = (signal: NodeJS.Signals) => {
     if (child.pid === undefined || child.exitCode !== null) return;
     try {

@@ -20,6 +20,11 @@ export interface CargoExecutorOptions {
    * name); only the outputs use it.
    */
   profileDir?: string;
+  /**
+   * The rustc cache under cargo: `auto` (the user's RUSTC_WRAPPER, else kache
+   * on PATH, else the built-in one), `kache`, `builtin` or `off`.
+   */
+  crateCache?: 'auto' | 'kache' | 'builtin' | 'off';
   /** Extra arguments passed to cargo as they are. */
   args?: string[] | string;
 }

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, dirname, join } from 'node:path';
+import { CrateStore, defaultStoreRoot, type CacheEvent } from '@nx-cargo/crate-cache';
+import { spawnProcessGroup } from './cargo-process.js';
+
+/** The executor's `crateCache` option: which rustc cache runs under cargo. */
+export type CrateCacheOption = 'auto' | 'kache' | 'builtin' | 'off';
+
+/** What the option resolved to, the environment cargo gets, and how to tell what the cache did. */
+export interface CrateCache {
+  kind: 'user' | 'kache' | 'builtin' | 'off';
+  env: Record<string, string>;
+  /** `crate cache: 46 restored, 3 compiled, 2 passed through` for the units of this cargo run so far. */
+  summary(): Promise<string | undefined>;
+}
+
+export class CrateCacheError extends Error {}
+
+/**
+ * `auto` keeps a user's own RUSTC_WRAPPER, else uses kache when it is on
+ * PATH, else the built-in wrapper. `off` clears RUSTC_WRAPPER so cargo runs
+ * rustc directly.
+ */
+export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspaceDir: string, env: NodeJS.ProcessEnv = process.env): Promise<CrateCache> {
+  if (option === 'off') return { kind: 'off', env: { RUSTC_WRAPPER: '' }, summary: async () => undefined };
+  if (option === 'auto' && env.RUSTC_WRAPPER) return { kind: 'user', env: {}, summary: async () => undefined };
+  const kache = option === 'builtin' ? undefined : await onPath('kache', env);
+  if (option === 'kache' && !kache) throw new CrateCacheError('crateCache is "kache" but `kache` is not on PATH: install kache, or set the crateCache option to "builtin" or "auto".');
+  if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: () => kacheSummary(kache, workspaceDir) };
+  const session = randomUUID();
+  return {
+    kind: 'builtin',
+    env: { RUSTC_WRAPPER: builtinWrapper(), NX_CARGO_CRATE_CACHE_WORKSPACE: workspaceDir, NX_CARGO_CRATE_CACHE_SESSION: session },
+    summary: async () => summarize((await new CrateStore({ root: defaultStoreRoot(env) }).readEvents({ session })).map(fromBuiltin)),
+  };
+}
+
+/** The shell shim shipped with @nx-cargo/crate-cache (cargo needs an executable file). */
+function builtinWrapper(): string {
+  return join(dirname(require.resolve('@nx-cargo/crate-cache/package.json')), 'bin', 'nx-cargo-rustc');
+}
+
+async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    const file = join(dir, name);
+    try {
+      await access(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** One event per unit, as both caches report them. */
+export interface UnitEvent {
+  crate?: string;
+  outcome: 'restored' | 'compiled' | 'passed through' | 'other';
+}
+
+export function summarize(units: readonly UnitEvent[]): string | undefined {
+  if (units.length === 0) return undefined;
+  const count = (outcome: UnitEvent['outcome']) => units.filter((u) => u.outcome === outcome).length;
+  return `crate cache: ${count('restored')} restored, ${count('compiled')} compiled, ${count('passed through')} passed through`;
+}
+
+function fromBuiltin(event: CacheEvent): UnitEvent {
+  const outcome = event.result === 'hit' ? 'restored' : event.result === 'miss' || event.result === 'damaged' ? 'compiled' : event.result === 'passthrough' ? 'passed through' : 'other';
+  return { crate: event.crateName, outcome };
+}
+
+/** kache's own record: `kache report --format json`, `all_events[].crate_name` and `result`. */
+async function kacheSummary(kache: string, workspaceDir: string): Promise<string | undefined> {
+  const { child } = await spawnProcessGroup(kache, ['report', '--format', 'json'], { cwd: workspaceDir, stdout: 'pipe', stderr: 'pipe' });
+  const result = await child;
+  if (result.exitCode !== 0) return undefined;
+  return summarize(parseKacheReport(String(result.stdout)));
+}
+
+export function parseKacheReport(json: string): UnitEvent[] {
+  const report = JSON.parse(json) as { all_events?: Array<{ crate_name?: string; result?: string }> };
+  return (report.all_events ?? []).map((e) => ({
+    crate: e.crate_name,
+    outcome: e.result === 'local_hit' || e.result === 'remote_hit' ? 'restored' : e.result === 'miss' ? 'compiled' : e.result === 'passthrough' ? 'passed through' : 'other',
+  }));
+}
