@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
 import { externalPackages, PACKAGES_FILE, writeFixture } from './fixture.mjs';
 
-const DEFAULT_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/dist/bin/rustc-wrapper.js');
+const DEFAULT_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/bin/nx-cargo-rustc');
 /** Our store's stats, read around each build of ours (whichever --wrapper is used). */
 const STATS_CLI = join(REPO_ROOT, 'packages/crate-cache/dist/bin/cli.js');
 const GROUPS = ['baseline', 'ours', 'sccache'];
