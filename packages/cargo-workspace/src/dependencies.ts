@@ -24,6 +24,8 @@ export interface CargoDependency {
   path?: string;
   git?: string;
   registry?: string;
+  /** The `[workspace.dependencies]` key the entry inherits from (`workspace = true`). */
+  workspaceKey?: string;
 }
 
 const SECTIONS: ReadonlyArray<[string, DependencyKind]> = [
@@ -83,6 +85,7 @@ function readDependency(
   }
   const base: TomlTable = typeof inherited === 'string' ? { version: inherited } : isTable(inherited) ? inherited : {};
   const dependency = declared(key, base, workspace.dir, kind, target);
+  dependency.workspaceKey = key;
   dependency.features = unique([...dependency.features, ...stringList(value.features)]);
   dependency.optional = value.optional === true;
   if (kebabOrSnake(value, 'default-features') === true) dependency.usesDefaultFeatures = true;

@@ -78,6 +78,25 @@ describe('inheritance', () => {
   });
 });
 
+describe('what a package takes from its workspace root', () => {
+  const root = join(FIXTURES, 'root-package');
+  const repository = loadCargoRepository(nodeFileSystem(root), manifestsBelow(root));
+
+  it('lists the inherited fields and the [workspace.dependencies] key of each inherited dependency', () => {
+    const core = repository.packages.find((pkg) => pkg.name === 'core-lib');
+    assert.deepEqual(core?.inherits, { fields: ['edition', 'license-file', 'readme', 'version'], lints: false });
+    const app = repository.packages.find((pkg) => pkg.name === 'app');
+    const inherited = app?.dependencies.filter((dep) => dep.workspaceKey !== undefined).map((dep) => `${dep.kind} ${dep.workspaceKey}`);
+    assert.deepEqual(inherited, ['normal serde', 'normal corelib', 'normal util', 'dev regex', 'build util']);
+    assert.equal(app?.dependencies.find((dep) => dep.name === 'regex' && dep.kind === 'normal')?.workspaceKey, undefined);
+  });
+
+  it('keeps the root manifest as written, for what members do not inherit field by field', () => {
+    const workspace = repository.workspaces.find((candidate) => candidate.dir === '');
+    assert.equal(JSON.stringify(workspace?.toml.patch), JSON.stringify({ 'crates-io': { regex: { path: 'vendor/regex' } } }));
+  });
+});
+
 describe('bad input', () => {
   const root = join(FIXTURES, 'bad');
   const repository = loadCargoRepository(nodeFileSystem(root), manifestsBelow(root));

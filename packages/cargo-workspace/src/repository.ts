@@ -18,6 +18,8 @@ export interface CargoWorkspace {
   /** Folders of member packages, sorted. */
   members: string[];
   config: WorkspaceConfig;
+  /** The root manifest as written: `[profile]`, `[patch]`, `[replace]`, `resolver` and the rest. */
+  toml: TomlTable;
 }
 
 /** One package, resolved the way Cargo resolves it. */
@@ -31,6 +33,8 @@ export interface CargoPackage {
   workspaceDir: string;
   /** The `[package]` table with inherited fields filled in. */
   fields: TomlTable;
+  /** What the package takes from its workspace root: `field.workspace = true` fields (sorted), `lints.workspace = true`. */
+  inherits: { fields: string[]; lints: boolean };
   dependencies: CargoDependency[];
   targets: CargoTarget[];
   features: Record<string, string[]>;
@@ -90,7 +94,7 @@ class RepositoryBuilder {
     const known = this.workspaces.get(root.dir);
     if (known) return known;
     const config = root.workspace as WorkspaceConfig;
-    const workspace: CargoWorkspace = { dir: root.dir, manifestFile: root.file, isVirtual: !root.package, members: [], config };
+    const workspace: CargoWorkspace = { dir: root.dir, manifestFile: root.file, isVirtual: !root.package, members: [], config, toml: root.toml };
     this.workspaces.set(root.dir, workspace);
 
     const seen = new Set<string>();
@@ -173,6 +177,7 @@ class RepositoryBuilder {
         dir,
         workspaceDir: dir,
         fields,
+        inherits: inheritance(manifest),
         dependencies: readDependencies(manifest, workspace),
         targets: discoverTargets({ fs: this.loader.fs, manifestFile: manifest.file, packageRoot: dir, packageName: name, edition, manifest: manifest.toml }),
         features: readFeatures(manifest),
@@ -237,6 +242,15 @@ class RepositoryBuilder {
 /** Locale-independent and much cheaper than localeCompare, which showed in profiles. */
 function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function inheritance(manifest: Manifest): CargoPackage['inherits'] {
+  const fields = Object.entries(manifest.package ?? {})
+    .filter(([, value]) => isTable(value) && value.workspace === true)
+    .map(([field]) => field)
+    .sort(byCodePoint);
+  const lints = manifest.toml.lints;
+  return { fields, lints: isTable(lints) && lints.workspace === true };
 }
 
 function readFeatures(manifest: Manifest): Record<string, string[]> {
