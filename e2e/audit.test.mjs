@@ -22,6 +22,8 @@ describe('nx-cargo-audit', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/audit');
+    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
+    ws.nxOk(['sync']);
     manifest = ws.read('crates/app/Cargo.toml');
   });
   after(() => ws.dispose());

@@ -22,6 +22,8 @@ describe('batch run-many on a generated workspace', () => {
     ws = new NxWorkspace();
     summary = generateRepo(join(ws.root, 'rust'), { crates: 12, seed: 3, variety: false, externalDeps: false });
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
+    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
+    ws.nxOk(['sync']);
   });
   after(() => ws.dispose());
 
@@ -77,6 +79,7 @@ describe('batch run-many on a generated workspace', () => {
     ws.write('rust/crates/tool-bin/src/main.rs', 'fn main() { println!("tool"); }\n');
     // A new member changes Cargo.lock; commit-ready lockfile first, as a user would.
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
+    ws.nxOk(['sync']);
     ws.nxOk(['run-many', '-t', 'build,test']);
     rmSync(join(ws.root, 'rust/target'), { recursive: true });
     const rerun = ws.nxOk(['run-many', '-t', 'build,test']);
@@ -98,6 +101,7 @@ describe('a rustdoc error in a batch', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/basic');
+    ws.nxOk(['sync']);
     ws.write('crates/words/src/lib.rs', '#![deny(rustdoc::broken_intra_doc_links)]\n/// See [Missing].\npub const HELLO: &str = "Hello";\n');
   });
   after(() => ws.dispose());
@@ -117,6 +121,7 @@ describe('a batch never changes what a task builds', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/features');
+    ws.nxOk(['sync']);
   });
   after(() => ws.dispose());
 
@@ -142,6 +147,7 @@ describe('Ctrl-C', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/basic');
+    ws.nxOk(['sync']);
     // A build script that takes long enough to be interrupted, and says when it started.
     ws.write('crates/words/build.rs', 'fn main() { println!("cargo:warning=slow build script started"); std::thread::sleep(std::time::Duration::from_secs(120)); }\n');
   });

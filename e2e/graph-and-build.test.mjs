@@ -16,6 +16,8 @@ describe('a Cargo workspace under real nx', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/basic');
+    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
+    ws.nxOk(['sync']);
   });
   after(() => ws.dispose());
 
@@ -34,7 +36,7 @@ describe('a Cargo workspace under real nx', () => {
 
   it('infers the targets', () => {
     const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
-    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'check', 'clippy', 'doc', 'fmt', 'run', 'test']);
+    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'build-release', 'check', 'clippy', 'doc', 'fmt', 'run', 'test', 'test-release']);
     assert.equal(project.targets.build.executor, 'nx-cargo:cargo');
   });
 
@@ -73,8 +75,8 @@ describe('a Cargo workspace under real nx', () => {
     assert.match(rebuilt.output, /Compiling words/);
   });
 
-  it('builds the release profile with --configuration=release', () => {
-    ws.nxOk(['build', 'hello-cli', '--configuration=release']);
+  it('builds the release profile with build-release', () => {
+    ws.nxOk(['run', 'hello-cli:build-release']);
     assert.ok(existsSync(`${ws.root}/target/release/hello-cli`));
   });
 
@@ -95,6 +97,7 @@ describe('dev-dependencies reach tests, not builds', () => {
     ws.write('crates/testkit/src/lib.rs', 'pub fn sample() -> &\'static str { "Nx" }\n');
     ws.write('crates/greet/Cargo.toml', `${ws.read('crates/greet/Cargo.toml')}\n[dev-dependencies]\ntestkit = { path = "../testkit" }\n`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.root });
+    ws.nxOk(['sync']);
     ws.nxOk(['run-many', '-t', 'build,test', '-p', 'greet']);
   });
   after(() => ws.dispose());
@@ -122,6 +125,7 @@ describe('inputs declared in [package.metadata.nx]', () => {
     ws.copyFrom('e2e/fixtures/basic');
     ws.write('shared/data.txt', 'one\n');
     ws.write('crates/words/build.rs', 'fn main() { println!("cargo:rerun-if-changed=../../shared/data.txt"); }\n');
+    ws.nxOk(['sync']);
     ws.nxOk(['build', 'words']);
   });
   after(() => ws.dispose());
@@ -171,6 +175,7 @@ describe('bad input', () => {
     const path = `${dirname(process.execPath)}:/usr/bin:/bin`;
     assert.equal(existsSync('/usr/bin/cargo'), false, 'this check needs a machine without /usr/bin/cargo');
     ws.copyFrom('e2e/fixtures/basic/Cargo.lock', 'Cargo.lock');
+    ws.nxOk(['sync'], { PATH: path });
     const projects = ws.nxOk(['show', 'projects', '--json'], { PATH: path });
     assert.ok(JSON.parse(projects.stdout).includes('greet'));
     const build = ws.nx(['build', 'greet', '--skip-nx-cache'], { PATH: path });

@@ -14,6 +14,8 @@ describe('a TS package using a native addon crate', () => {
   before(() => {
     ws = new NxWorkspace();
     ws.copyFrom('e2e/fixtures/mixed');
+    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
+    ws.nxOk(['sync']);
   });
   after(() => ws.dispose());
 

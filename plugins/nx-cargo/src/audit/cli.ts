@@ -16,6 +16,7 @@ import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { CargoProjectMetadata } from '../graph/project-metadata.js';
+import { crateInputsFile, inputsNodeName } from '../graph/workspace-inputs.js';
 import { findNxRoot } from '../cli/nx-root.js';
 import { auditReport, formatReport, type AuditReport, type Coverage, type Read } from './audit-report.js';
 import { traceBuild, type TraceFileSystem } from './cargo-reads.js';
@@ -248,7 +249,13 @@ async function audit(args: Args): Promise<{ report: AuditReport; problems: strin
     if (!resolvedFiles) return declared ? 'covered' : 'undeclared';
     return declared ? 'not-hashed' : 'undeclared';
   };
+  // The workspace Cargo.toml and Cargo.lock are not inputs as files: the task hashes the parts of
+  // them that reach the crate, as nx-cargo's external node for the crate (graph/workspace-inputs.ts).
+  const crateNode = inputsNodeName(crateInputsFile(posix.dirname(cargo.manifestFile) === '.' ? '' : posix.dirname(cargo.manifestFile)));
+  const hashesWorkspaceParts = JSON.stringify([project.namedInputs ?? {}, target.inputs ?? []]).includes(JSON.stringify(crateNode));
+  const isWorkspaceFile = (read: Read) => read.readerPackage === '' && (read.via === 'workspace manifest' || read.via === 'lock file');
   const coverage = (read: Read): Coverage => {
+    if (read.kind === 'file' && hashesWorkspaceParts && isWorkspaceFile(read)) return 'covered';
     if (read.kind === 'file') return fileCovered(read.subject);
     if (environment.has(read.subject)) return 'covered';
     // A value cargo takes from a config file's [env] table changes with that file.

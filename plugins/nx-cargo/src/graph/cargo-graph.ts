@@ -20,6 +20,14 @@ import { cargoNamedInputs, inferTargets, type CrateBuild } from './inferred-targ
 import type { NxCargoPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
+import {
+  crateInputsFile,
+  crateInputsText,
+  inputsNodeName,
+  PROFILE_NAMES,
+  profileInputsFile,
+  profileInputsText,
+} from './workspace-inputs.js';
 
 export type CreateNodesResults = Array<readonly [string, CreateNodesResult]>;
 
@@ -34,12 +42,27 @@ export interface CrateDescription {
   sources: CrateSources;
   /** Inputs the user declared for the crate. */
   declaredInputs: DeclaredInput[];
+  /**
+   * External nodes that stand for the workspace files' parts (see
+   * workspace-inputs.ts): the crate's own and those of the crates its build
+   * compiles against; those its tests add (dev-dependencies); and, in a Cargo
+   * workspace, its root folder, whose profile nodes the targets name.
+   */
+  workspaceInputs: { build: string[]; testOnly: string[]; profilesOf?: string };
+}
+
+/** A file the sync generator writes: the text the node of the same name hashes. */
+export interface InputsFile {
+  path: string;
+  text: string;
 }
 
 /** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
 export interface CargoGraph {
   crates: CrateDescription[];
   externalNodes: Record<string, ProjectGraphExternalNode>;
+  /** The files `nx sync` keeps, one per crate and one per workspace and profile. */
+  inputsFiles: InputsFile[];
   warnings: string[];
 }
 
@@ -62,18 +85,36 @@ export function describeCargoGraph(
 
   const local = new LocalPackages(repository.packages);
   const surroundings = { cargoTargetDir, packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')) };
-  const crates: Array<Omit<CrateDescription, 'sources'>> = [];
+  const workspaces = new Map(repository.workspaces.map((workspace) => [workspace.dir, workspace]));
+  const omitLock = options?.testOnlyOmitInputs?.includes('lockfile-closure') ?? false;
+  const inputsFiles: InputsFile[] = [];
+  const crates: Array<Omit<CrateDescription, 'sources' | 'workspaceInputs'> & { profilesOf?: string }> = [];
+  const profileWorkspaces = new Set<string>();
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
     const lock = lockfiles.read(pkg.workspaceDir);
+    const closure = lock ? externalClosure(lock, pkg.name, pkg.version) : undefined;
+    const workspace = workspaces.get(pkg.workspaceDir);
+    const file = { path: crateInputsFile(pkg.dir), text: crateInputsText(pkg, workspace, omitLock ? undefined : closure) };
+    externals.addInputsNode(file.path, file.text);
+    inputsFiles.push(file);
+    if (workspace) profileWorkspaces.add(workspace.dir);
     crates.push({
       projectName,
       manifestFile: pkg.manifestFile,
       build: describeBuild(fs, pkg, surroundings),
-      externalClosure: lock ? externalClosure(lock, pkg.name, pkg.version).map((dep) => externals.nameOf(dep)) : [],
+      externalClosure: closure ? closure.map((dep) => externals.nameOf(dep)) : [],
       cargo: projectMetadata(pkg, lock, externals, local),
       declaredInputs: declaredInputs(pkg, options, warnings),
+      ...(workspace ? { profilesOf: workspace.dir } : {}),
     });
+  }
+  for (const dir of [...profileWorkspaces].sort()) {
+    for (const profile of PROFILE_NAMES) {
+      const file = { path: profileInputsFile(dir, profile), text: profileInputsText(workspaces.get(dir)!, profile) };
+      externals.addInputsNode(file.path, file.text);
+      inputsFiles.push(file);
+    }
   }
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
   const sources = crateSources(
@@ -84,23 +125,31 @@ export function describeCargoGraph(
       hasDeclaredInputs: crate.declaredInputs.length > 0,
     })),
   );
+  const nodeOf = new Map(crates.map((crate) => [crate.projectName, inputsNodeName(crateInputsFile(crate.build.root === '.' ? '' : crate.build.root))]));
+  const nodesOf = (names: string[]) => names.map((name) => nodeOf.get(name) as string);
   return {
-    crates: crates.map((crate) => ({ ...crate, sources: sources.get(crate.projectName) as CrateSources })),
+    crates: crates.map(({ profilesOf, ...crate }) => {
+      const crateSources = sources.get(crate.projectName) as CrateSources;
+      const build = [nodeOf.get(crate.projectName) as string, ...nodesOf(crateSources.closure.build)];
+      const testOnly = nodesOf(crateSources.closure.test.filter((name) => !crateSources.closure.build.includes(name)));
+      return { ...crate, sources: crateSources, workspaceInputs: { build, testOnly, ...(profilesOf !== undefined ? { profilesOf } : {}) } };
+    }),
     externalNodes: externals.nodes,
+    inputsFiles,
     warnings,
   };
 }
 
 /** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
-export function toCreateNodesResults(graph: CargoGraph): CreateNodesResults {
+export function toCreateNodesResults(graph: CargoGraph, options: NxCargoPluginOptions | undefined): CreateNodesResults {
   const results: CreateNodesResults = graph.crates.map((crate) => {
     const project: ProjectConfiguration = {
       name: crate.projectName,
       root: crate.build.root,
       projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
       metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
-      namedInputs: cargoNamedInputs(crate.cargo.workspaceDir, crate.externalClosure, crate.build, crate.declaredInputs),
-      targets: inferTargets(crate.cargo, crate.build, crate.sources),
+      namedInputs: cargoNamedInputs(crate, options),
+      targets: inferTargets(crate.cargo, crate.build, crate.sources, crate.workspaceInputs, options),
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
   });

@@ -40,7 +40,7 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
     if (useCache) cache.write(graph, readPaths, startedAtMs);
   }
   for (const message of graph.warnings) warn(message);
-  return toCreateNodesResults(graph);
+  return toCreateNodesResults(graph, options);
 }
 
 /**

@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from 'node:path';
 import type { CargoGraph } from './cargo-graph.js';
 
 /** Bumped whenever the shape of a cached graph or the way it is computed changes. */
-const CACHE_SCHEMA = 6;
+const CACHE_SCHEMA = 7;
 
 /**
  * Anything changed within this many milliseconds before the graph was read is

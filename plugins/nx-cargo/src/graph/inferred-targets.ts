@@ -2,8 +2,10 @@ import type { TargetConfiguration } from '@nx/devkit';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
 import type { CrateSources } from './crate-sources.js';
-import type { DeclaredInput } from './declared-inputs.js';
+import type { CrateDescription } from './cargo-graph.js';
+import type { NxCargoPluginOptions } from './options.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
+import { inputsNodeName, PROFILE_CHAIN, profileInputsFile, type ProfileName } from './workspace-inputs.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
 
@@ -26,8 +28,33 @@ export interface CrateBuild {
   napi?: { generatesBindings: boolean };
 }
 
-/** The targets every crate gets, plus `run` for crates with binaries. */
-export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, sources: CrateSources): Record<string, TargetConfiguration> {
+/** Workspace-level inputs of a crate: see CrateDescription.workspaceInputs. */
+export interface CrateWorkspaceInputs {
+  build: string[];
+  testOnly: string[];
+  profilesOf?: string;
+}
+
+/** The sync generator that writes the files the inputs name (`nx sync`). */
+const SYNC_GENERATOR = 'nx-cargo:sync';
+
+/**
+ * The targets every crate gets, plus `run` for crates with binaries. Each
+ * cached target hashes the profiles it builds with and no other: a
+ * `[profile.release]` change leaves dev builds cached. Nx resolves a task's
+ * inputs from its target alone and hashes every target's options and
+ * configurations into every task of the project, so a configuration cannot
+ * carry its own profile: release builds are targets of their own
+ * (`build-release`, `test-release`). `run` is never cached and keeps
+ * `--configuration=release`.
+ */
+export function inferTargets(
+  metadata: CargoProjectMetadata,
+  crate: CrateBuild,
+  sources: CrateSources,
+  workspaceInputs: CrateWorkspaceInputs,
+  options?: NxCargoPluginOptions,
+): Record<string, TargetConfiguration> {
   // The crate's own inputs live once in the project's named input: repeating
   // them in every target made each project ~4.5 KB, which Nx pays to merge
   // and cache. Named inputs cannot name other projects, so where they differ
@@ -40,52 +67,76 @@ export function inferTargets(metadata: CargoProjectMetadata, crate: CrateBuild, 
     ...(projects === 'any-edge' ? ['^default'] : projects.length > 0 ? [{ input: 'default', projects }] : []),
     ...(declared.length > 0 ? [{ input: CARGO_INPUT, projects: declared }] : []),
   ];
-  const inputs = [CARGO_INPUT, ...sourcesOf(sources.build, sources.declared.build)];
-  const cargo = (command: CargoExecutorOptions['command'], cache: boolean, extra: Partial<CargoExecutorOptions> = {}) => ({
+  const withManifest = !omits(options, 'root-manifest');
+  /** The profile files of the crate's workspace, and their nodes; a crate outside any workspace has its profiles in its own Cargo.toml. */
+  const profileInputs = (profile: ProfileName): NonNullable<TargetConfiguration['inputs']> => {
+    const dir = workspaceInputs.profilesOf;
+    if (dir === undefined || !withManifest) return [];
+    const files = PROFILE_CHAIN[profile].map((name) => profileInputsFile(dir, name));
+    return [...files.map((file) => `{workspaceRoot}/${file}`), { externalDependencies: files.map(inputsNodeName) }];
+  };
+  // The crates a crate's tests add (dev-dependencies): their parts of the workspace files.
+  const testOnly = withManifest && workspaceInputs.testOnly.length > 0 ? [{ externalDependencies: workspaceInputs.testOnly }] : [];
+  const buildSources = sourcesOf(sources.build, sources.declared.build);
+  const testSources = sourcesOf(sources.test, sources.declared.test);
+  const inputsFor = (command: CargoExecutorOptions['command'], profile: ProfileName) => [
+    CARGO_INPUT,
+    ...(command === 'test' ? [...testSources, ...testOnly] : buildSources),
+    ...(command === 'fmt' ? [] : profileInputs(profile)),
+    ...(command === 'clippy' ? clippyInputs(metadata.workspaceDir) : []),
+  ];
+  const cargo = (command: CargoExecutorOptions['command'], profile: ProfileName, extra: Partial<CargoExecutorOptions> = {}): TargetConfiguration<CargoExecutorOptions> => ({
     executor: EXECUTOR,
-    cache,
-    inputs: command === 'test' ? [CARGO_INPUT, ...sourcesOf(sources.test, sources.declared.test)] : command === 'clippy' ? [...inputs, ...clippyInputs(metadata.workspaceDir)] : inputs,
+    cache: true,
+    inputs: inputsFor(command, profile),
     options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
-    configurations: { release: { release: true } },
+    syncGenerators: [SYNC_GENERATOR],
   });
   const targets: Record<string, TargetConfiguration> = {
-    build: crate.napi ? napiBuild(crate, inputs) : cargoBuild(crate, cargo('build', true)),
-    check: cargo('check', true),
-    test: cargo('test', true),
-    clippy: cargo('clippy', true),
-    fmt: { ...cargo('fmt', true), configurations: {} },
-    doc: cargo('doc', true),
+    build: crate.napi ? napiBuild(crate, inputsFor('build', 'dev'), false) : cargoBuild(crate, cargo('build', 'dev'), 'debug'),
+    'build-release': crate.napi ? napiBuild(crate, inputsFor('build', 'release'), true) : cargoBuild(crate, cargo('build', 'release', { release: true }), 'release'),
+    check: cargo('check', 'dev'),
+    test: cargo('test', 'test'),
+    'test-release': cargo('test', 'bench', { release: true }),
+    clippy: cargo('clippy', 'dev'),
+    fmt: cargo('fmt', 'dev'),
+    doc: cargo('doc', 'dev'),
   };
   if (crate.defaultBinary !== undefined) {
     // Its own executor, without a batch implementation: a running program streams its output live.
-    targets.run = { ...cargo('run', false, crate.defaultBinary === '' ? {} : { bin: crate.defaultBinary }), executor: 'nx-cargo:run', inputs: undefined };
+    // Never cached, so `--configuration=release` cannot serve a stale result.
+    targets.run = {
+      executor: 'nx-cargo:run',
+      cache: false,
+      options: { command: 'run', package: metadata.package, cwd: metadata.workspaceDir || '.', ...(crate.defaultBinary === '' ? {} : { bin: crate.defaultBinary }) },
+      configurations: { release: { release: true } },
+    };
   }
   return targets;
 }
 
 /**
  * `cargo build`, caching only the final artifacts (never the target folder):
- * `profileDir` names the folder the profile writes to, so that outputs
- * follow `--configuration=release`.
+ * `profileDir` names the folder the profile writes to (`debug`, `release`),
+ * where the outputs are taken from.
  */
-function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutorOptions>): TargetConfiguration<CargoExecutorOptions> {
+function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutorOptions>, profileDir: string): TargetConfiguration<CargoExecutorOptions> {
   return {
     ...target,
-    options: { ...(target.options as CargoExecutorOptions), profileDir: 'debug' },
-    configurations: { release: { release: true, profileDir: 'release' } },
+    options: { ...(target.options as CargoExecutorOptions), profileDir },
     outputs: crate.artifacts.map((file) => `{workspaceRoot}/${crate.targetDir}/{options.profileDir}/${file}`),
   };
 }
 
 /** `napi build` for a napi-rs package: the .node file (and generated bindings) beside its package.json. */
-function napiBuild(crate: CrateBuild, inputs: TargetConfiguration['inputs']): TargetConfiguration<NapiExecutorOptions> {
+function napiBuild(crate: CrateBuild, inputs: TargetConfiguration['inputs'], release: boolean): TargetConfiguration<NapiExecutorOptions> {
   return {
     executor: 'nx-cargo:napi',
     cache: true,
     inputs,
-    options: { cwd: crate.root },
-    configurations: { release: { release: true } },
+    options: release ? { cwd: crate.root, release: true } : { cwd: crate.root },
     outputs: napiOutputs(crate),
+    syncGenerators: [SYNC_GENERATOR],
   };
 }
 
@@ -103,29 +154,41 @@ function clippyInputs(workspaceDir: string) {
 
 /**
  * The crate's named input: everything that can change a cargo task's result
- * besides other crates' sources: the crate's files, the workspace manifest
- * and lockfile, cargo config, toolchain, flags in the environment, and its
- * own external closure named explicitly (otherwise Nx hashes every external
- * node in the graph).
+ * besides other crates' sources and the profiles it builds with: the crate's
+ * files (its generated inputs file among them), cargo config, toolchain,
+ * flags in the environment, its own external closure named explicitly
+ * (otherwise Nx hashes every external node in the graph), and the nodes
+ * hashing the parts of the workspace Cargo.toml and Cargo.lock that reach
+ * it and the crates it builds against. The whole workspace Cargo.toml and
+ * Cargo.lock are not inputs: a change outside those parts leaves the task
+ * cached.
  */
-export function cargoNamedInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild, declared: DeclaredInput[]) {
-  return { [CARGO_INPUT]: [...ownInputs(workspaceDir, externalClosure, build), ...declared] };
+export function cargoNamedInputs(crate: CrateDescription, options?: NxCargoPluginOptions) {
+  return { [CARGO_INPUT]: [...ownInputs(crate, options), ...crate.declaredInputs] };
 }
 
-function ownInputs(workspaceDir: string, externalClosure: string[], build: CrateBuild) {
+function ownInputs(crate: CrateDescription, options: NxCargoPluginOptions | undefined) {
+  const workspaceDir = crate.cargo.workspaceDir;
   const files = new Set<string>();
   for (const dir of new Set([workspaceDir, ''])) {
     const base = dir ? `{workspaceRoot}/${dir}` : '{workspaceRoot}';
-    if (dir === workspaceDir) files.add(`${base}/Cargo.toml`).add(`${base}/Cargo.lock`);
     for (const file of ['.cargo/config.toml', '.cargo/config', 'rust-toolchain.toml', 'rust-toolchain']) files.add(`${base}/${file}`);
   }
+  const externals = [
+    ...(omits(options, 'lockfile-closure') ? [] : crate.externalClosure),
+    ...(omits(options, 'root-manifest') ? [] : crate.workspaceInputs.build),
+  ];
   return [
     'default',
     // Build outputs written into the crate folder must not count as its inputs.
-    ...napiOutputs(build).map((output) => `!${output}`),
+    ...napiOutputs(crate.build).map((output) => `!${output}`),
     ...files,
     { runtime: workspaceDir ? `cd '${workspaceDir}' && rustc -vV` : 'rustc -vV' },
     ...CARGO_ENV_INPUTS.map((env) => ({ env })),
-    { externalDependencies: externalClosure },
+    { externalDependencies: externals },
   ];
+}
+
+function omits(options: NxCargoPluginOptions | undefined, input: NonNullable<NxCargoPluginOptions['testOnlyOmitInputs']>[number]): boolean {
+  return options?.testOnlyOmitInputs?.includes(input) ?? false;
 }

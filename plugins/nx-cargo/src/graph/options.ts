@@ -12,6 +12,15 @@ export interface NxCargoPluginOptions {
    * crate's Cargo.toml does the same.
    */
   inputs?: Record<string, unknown[]>;
+  /**
+   * FOR TESTS ONLY, never for real workspaces: leaves inputs out of every
+   * cargo task, so that a test can show its assertions fail without them
+   * (a negative control). `lockfile-closure`: the crate's external closure
+   * from Cargo.lock; `root-manifest`: the parts of the workspace Cargo.toml
+   * (profiles, inherited fields and dependencies, [patch]) and their files.
+   * Tasks then get false cache hits.
+   */
+  testOnlyOmitInputs?: Array<'lockfile-closure' | 'root-manifest'>;
 }
 
 /** The option entry that applies to a crate: its folder wins over its name. */

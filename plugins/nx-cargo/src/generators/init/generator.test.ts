@@ -18,6 +18,14 @@ describe('init generator', () => {
     assert.equal(readJson(tree, 'nx.json').affected.defaultBase, 'main');
   });
 
+  it('lets Nx apply sync generators before tasks, unless nx.json says otherwise', async () => {
+    await initGenerator(tree, {});
+    assert.deepEqual(readJson(tree, 'nx.json').sync, { applyChanges: true });
+    tree.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { applyChanges: false } }));
+    await initGenerator(tree, {});
+    assert.deepEqual(readJson(tree, 'nx.json').sync, { applyChanges: false });
+  });
+
   it('does not register the plugin again in string form', async () => {
     tree.write('nx.json', JSON.stringify({ plugins: ['@nx/js', 'nx-cargo'] }));
     await initGenerator(tree, {});

@@ -7,9 +7,10 @@ export const PLUGIN_NAME = 'nx-cargo';
 export const ROOT_MANIFEST = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n';
 
 /**
- * `nx g nx-cargo:init`: registers the plugin, creates a root virtual Cargo
- * workspace when there is no root Cargo.toml, and ignores `target`. Running it
- * again changes nothing.
+ * `nx g nx-cargo:init`: registers the plugin, lets Nx apply sync generators
+ * before tasks (the plugin's `nx-cargo:sync` writes its inputs files), creates
+ * a root virtual Cargo workspace when there is no root Cargo.toml, and ignores
+ * `target`. Running it again changes nothing.
  */
 export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = {}): Promise<void> {
   registerPlugin(tree);
@@ -27,8 +28,15 @@ function isThisPlugin(entry: unknown): boolean {
 export function registerPlugin(tree: Tree): void {
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
-  if (plugins.some(isThisPlugin)) return;
-  const updated = { ...nxJson, plugins: [...plugins, PLUGIN_NAME] };
+  const registered = plugins.some(isThisPlugin);
+  // Without it, a task run outside a terminal stops while the sync generator has files to write; an explicit choice stays.
+  const decidedSync = nxJson.sync?.applyChanges !== undefined;
+  if (registered && decidedSync) return;
+  const updated = {
+    ...nxJson,
+    plugins: registered ? plugins : [...plugins, PLUGIN_NAME],
+    sync: decidedSync ? nxJson.sync : { ...nxJson.sync, applyChanges: true },
+  };
   // updateNxJson does nothing at all when nx.json is missing.
   if (tree.exists('nx.json')) updateNxJson(tree, updated);
   else tree.write('nx.json', `${JSON.stringify(updated, null, 2)}\n`);
