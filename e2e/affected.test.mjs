@@ -1,8 +1,11 @@
 // nx-cargo-affected against real nx, real git and real cargo: a change to
 // Cargo.lock that only `tool` reaches, and a comment in the workspace
-// Cargo.toml. Plain `nx affected` marks every crate for both (every target
-// hashes the lockfile and the root manifest); the helper marks exactly the
-// crates cargo itself says reach the changed package, and none for a comment.
+// Cargo.toml. Cargo tasks hash neither file whole; plain `nx affected` sees
+// the parts that reach each crate through the inputs files `nx sync` commits,
+// the helper computes them from the two commits (without those files). Both
+// mark exactly the crates cargo itself says reach the changed package, and
+// none for a comment. (e2e/task-hash-matrix.test.mjs checks both against
+// task hashes, change by change.)
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,18 +27,21 @@ const ITOA_CHECKSUM = '1aab8fc367588b89dcee83ab0fd66b72b50b72fa1904d7095045ace2b
  * Commits the workspace on `main` with another checksum for one lock entry
  * (cargo rejects it against Debian's sources), then restores the real one
  * on `branch`, as `cargo update` would: a lock-only change to one external
- * package. Returns the base commit.
+ * package. Each commit holds the inputs files `nx sync` writes, as CI's
+ * `nx sync:check` requires. Returns the base commit.
  */
 function commitChecksumBump(ws, lockFile, checksum, branch) {
   const lock = ws.read(lockFile);
   assert.ok(lock.includes(checksum));
   ws.write(lockFile, lock.replace(checksum, 'f'.repeat(64)));
+  ws.nxOk(['sync']);
   ws.git('init', '--quiet', '--initial-branch=main');
   ws.git('add', '-A');
   ws.git('commit', '--quiet', '-m', 'base');
   const base = ws.git('rev-parse', 'HEAD').trim();
   ws.git('checkout', '--quiet', '-b', branch);
   ws.write(lockFile, lock);
+  ws.nxOk(['sync']);
   ws.git('commit', '--quiet', '-am', 'checksum of one lock entry');
   return base;
 }
@@ -91,18 +97,20 @@ describe('nx-cargo-affected', () => {
       .sort();
   }
 
-  it('plain nx affected marks every crate for a lock-only change', () => {
-    const plain = plainAffected([`--base=${lockBase}`]);
-    assert.deepEqual(plain, ALL_CRATES);
+  it('plain nx affected marks the crates a lock-only change reaches, through the inputs files nx sync committed', () => {
+    assert.deepEqual(plainAffected([`--base=${lockBase}`]), ['tool']);
+    assert.deepEqual(ws.git('diff', '--name-only', lockBase, 'HEAD').trim().split('\n').sort(), ['Cargo.lock', 'tool/.nx-cargo-inputs.txt']);
   });
 
   it('the helper marks exactly the crates whose closure holds the changed package', () => {
     const expected = membersReaching('regex', '1.7.1');
     assert.deepEqual(expected, ['tool'], 'cargo says only tool reaches regex');
     const { files, projects, notes } = printed(['--base', lockBase, '-t', 'build']);
-    assert.deepEqual(files, ['tool/Cargo.toml']);
+    // Cargo.lock stays for a crate that would own it (none here); tool's inputs file is derived, so left out.
+    assert.deepEqual(files, ['Cargo.lock', 'tool/Cargo.toml']);
     assert.deepEqual(projects.sort(), expected);
     assert.match(notes, /Cargo\.lock: 1 external package\(s\) changed \(regex@1\.7\.1\), reaching tool/);
+    assert.match(notes, /1 nx-cargo inputs file\(s\) left out \(tool\/\.nx-cargo-inputs\.txt\)/);
     const plain = plainAffected([`--base=${lockBase}`]);
     console.log(`lock-only change to regex: plain nx affected ${plain.length} projects (${plain.join(', ')}), nx-cargo-affected ${projects.length} (${projects.join(', ')})`);
   });
@@ -136,30 +144,34 @@ describe('nx-cargo-affected', () => {
     }
   });
 
-  it('a comment in the workspace Cargo.toml: plain affected marks everything, the helper nothing', () => {
+  it('a comment in the workspace Cargo.toml: plain affected and the helper mark nothing', () => {
     const commentBase = ws.git('rev-parse', 'HEAD').trim();
     ws.write('Cargo.toml', `# The crates of this workspace.\n${ws.read('Cargo.toml').replace('resolver = "2"', 'resolver = "2"   # pinned')}`);
     // Uncommitted first (working tree against base), then committed (base...HEAD).
     for (const commit of [false, true]) {
       if (commit) ws.git('commit', '--quiet', '-am', 'comment');
       const plain = plainAffected([`--base=${commentBase}`]);
-      assert.deepEqual(plain, ALL_CRATES);
+      assert.deepEqual(plain, []);
       const { files, projects } = printed(['--base', commentBase, '-t', 'build']);
-      assert.deepEqual(files, []);
+      // The file itself stays, for a task that would hash it whole (a crate at the workspace root): none here.
+      assert.deepEqual(files, ['Cargo.toml']);
       assert.deepEqual(projects, []);
       console.log(`comment-only root Cargo.toml (${commit ? 'committed' : 'uncommitted'}): plain nx affected ${plain.length} projects, nx-cargo-affected ${projects.length}`);
     }
-    const run = helper(['--base', commentBase, '-t', 'build']);
+    const run = helper(['--base', commentBase, '-t', 'build', '--output-style=static']);
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /nothing to run/);
+    assert.doesNotMatch(run.stdout, /nx run /);
+    assert.match(run.stderr, /Cargo\.toml: no part that reaches a crate changed/);
   });
 
   it('keeps a real change to the workspace Cargo.toml', () => {
     const realBase = ws.git('rev-parse', 'HEAD').trim();
     ws.write('Cargo.toml', `${ws.read('Cargo.toml')}\n[profile.dev]\nopt-level = 1\n`);
     const { files, projects } = printed(['--base', realBase, '-t', 'build']);
-    assert.deepEqual(files, ['Cargo.toml']);
+    assert.deepEqual(files, ['Cargo.toml', '.nx-cargo/profile.dev.txt']);
     assert.deepEqual(projects.sort(), ALL_CRATES);
+    // build-release builds with [profile.release]: untouched.
+    assert.deepEqual(printed(['--base', realBase, '-t', 'build-release']).projects, []);
     ws.git('checkout', '--quiet', '--', 'Cargo.toml');
   });
 });
@@ -192,13 +204,13 @@ describe('nx-cargo-affected in an Nx workspace below the git root, run from a cr
 
   it('lists paths relative to the Nx root, with untracked files, from the working tree', () => {
     const { files, projects } = printed(['--base', 'HEAD~1', '-t', 'build']);
-    assert.deepEqual(files.sort(), ['shared/src/extra.rs', 'tool/Cargo.toml']);
+    assert.deepEqual(files.sort(), ['Cargo.lock', 'shared/src/extra.rs', 'tool/Cargo.toml']);
     assert.deepEqual(projects.sort(), ['app', 'shared', 'tool']);
   });
 
   it('reads the Cargo workspace from the --head commit', () => {
     const { files, projects } = printed(['--base', 'HEAD~1', '--head', 'HEAD', '-t', 'build']);
-    assert.deepEqual(files, ['tool/Cargo.toml']);
+    assert.deepEqual(files, ['Cargo.lock', 'tool/Cargo.toml']);
     assert.deepEqual(projects, ['tool']);
   });
 });
@@ -220,13 +232,24 @@ describe('nx-cargo-affected on 100 crates', () => {
   });
   after(() => ws.dispose());
 
-  it('picks the one crate a lock bump reaches, where plain affected picks all 100', () => {
-    const plain = JSON.parse(ws.nxOk(['show', 'projects', '--affected', '--base=main', '-t', 'build', '--json']).stdout);
+  it('picks the one crate a lock bump reaches, plainly after nx sync and with the helper without', () => {
+    const plainAffected = () => JSON.parse(ws.nxOk(['show', 'projects', '--affected', '--base=main', '-t', 'build', '--json']).stdout);
+    const plain = plainAffected();
     const precise = spawnSync(process.execPath, [CLI, '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' });
     assert.equal(precise.status, 0, precise.stderr);
     const { projects } = JSON.parse(precise.stdout);
-    console.log(`lock bump reaching 1 of 100 crates: plain nx affected ${plain.length} projects, nx-cargo-affected ${projects.length} (${projects.join(', ')})`);
-    assert.equal(plain.length, 100);
+    // The same change committed without running nx sync: plain affected is blind to it, the helper is not.
+    ws.git('checkout', '--quiet', '-b', 'unsynced', 'main');
+    ws.write('rust/Cargo.lock', ws.git('show', 'bump:rust/Cargo.lock'));
+    ws.git('commit', '--quiet', '-am', 'checksum, inputs files not synced');
+    const unsynced = plainAffected();
+    const helperUnsynced = JSON.parse(spawnSync(process.execPath, [CLI, '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' }).stdout).projects;
+    console.log(
+      `lock bump reaching 1 of 100 crates: plain nx affected ${plain.length} projects (inputs files synced), ${unsynced.length} (not synced: what nx sync:check in CI prevents); nx-cargo-affected ${projects.length} (${projects.join(', ')}), ${helperUnsynced.length} without synced files`,
+    );
+    assert.deepEqual(plain, [user.name]);
     assert.deepEqual(projects, [user.name]);
+    assert.deepEqual(unsynced, []);
+    assert.deepEqual(helperUnsynced, [user.name]);
   });
 });

@@ -2,22 +2,24 @@
 /**
  * nx-cargo-affected --base <rev> [--head <rev>] -t <targets> [nx args...]
  *
- * `nx affected` for Cargo workspaces without the lockfile superset: every
- * crate's targets hash Cargo.lock and the workspace Cargo.toml, so a change to
- * either marks every crate. This asks git what changed, replaces each
- * Cargo.lock by the manifests of the crates whose external closure the change
- * reaches, drops a workspace root Cargo.toml whose TOML data is unchanged
- * (comments, formatting), and runs `nx affected --files=<list>` with the
+ * `nx affected` that sees inside Cargo.lock and the workspace Cargo.toml
+ * without relying on the inputs files `nx sync` commits: cargo tasks hash
+ * only the parts of those two files that reach each crate, and plain
+ * `nx affected` sees those parts only through the committed files. This asks
+ * git what changed, replaces each Cargo.lock by the manifests of the crates
+ * whose external closure the change reaches, and each workspace root
+ * Cargo.toml by the manifests of the crates whose part of it changed and the
+ * profile files that changed (both computed from the two commits), leaves out
+ * the inputs files themselves, and runs `nx affected --files=<list>` with the
  * rest of the arguments. `--print` shows the list and the affected projects
  * instead (`--json` with it: as JSON).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { loadCargoRepository, nodeFileSystem, joinPath, type DirEntry, type FileSystem } from '@nx-cargo/cargo-workspace';
+import { nodeFileSystem, type DirEntry, type FileSystem } from '@nx-cargo/cargo-workspace';
 import { findNxRoot } from '../cli/nx-root.js';
 import { spawnProcessGroup } from '../executors/cargo/cargo-process.js';
-import type { LockCrate } from './crate-selection.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
 
 const USAGE = 'usage: nx-cargo-affected --base <rev> [--head <rev>] [--print [--json]] -t <targets> [other nx affected args...]';
@@ -134,17 +136,7 @@ function changedFiles(git: Git, mergeBase: string, head: string | undefined): st
 }
 
 function changeSources(git: Git, nxRoot: string, mergeBase: string, head: string | undefined): ChangeSources {
-  const now = head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot);
-  return {
-    readBefore: (path) => git.show(mergeBase, path),
-    readAfter: (path) => now.readFile(path),
-    workspaceCrates(dir): LockCrate[] {
-      const repository = loadCargoRepository(now, [joinPath(dir, 'Cargo.toml')]);
-      return repository.packages
-        .filter((pkg) => pkg.workspaceDir === dir)
-        .map((pkg) => ({ name: pkg.name, version: pkg.version, manifestFile: pkg.manifestFile }));
-    },
-  };
+  return { before: gitTreeFileSystem(git, mergeBase), after: head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot) };
 }
 
 /** `node <nx's bin>` as installed in the Nx workspace. */
