@@ -15,6 +15,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { generateRepo } from '../tools/generate/cargo-workspace.mjs';
 import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+import { cargoMetadata, membersReaching, withChecksum } from './support/cargo-lock.mjs';
 
 const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
 const CLI = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')).bin['nx-cargo-affected']);
@@ -32,8 +33,7 @@ const ITOA_CHECKSUM = '1aab8fc367588b89dcee83ab0fd66b72b50b72fa1904d7095045ace2b
  */
 function commitChecksumBump(ws, lockFile, checksum, branch) {
   const lock = ws.read(lockFile);
-  assert.ok(lock.includes(checksum));
-  ws.write(lockFile, lock.replace(checksum, 'f'.repeat(64)));
+  ws.write(lockFile, withChecksum(lock, checksum));
   ws.nxOk(['sync']);
   ws.git('init', '--quiet', '--initial-branch=main');
   ws.git('add', '-A');
@@ -71,31 +71,8 @@ describe('nx-cargo-affected', () => {
   const plainAffected = (args) => JSON.parse(ws.nxOk(['show', 'projects', '--affected', ...args, '-t', 'build', '--json']).stdout).sort();
 
   /** Workspace members whose resolve graph (cargo's, from each member) reaches `name@version` from a registry. */
-  function membersReaching(name, version) {
-    const metadata = JSON.parse(execFileSync('cargo', ['metadata', '--format-version', '1', '--offline', '--locked'], { cwd: ws.root, encoding: 'utf8' }));
-    const nodes = new Map(metadata.resolve.nodes.map((node) => [node.id, node]));
-    const packages = new Map(metadata.packages.map((pkg) => [pkg.id, pkg]));
-    const isTarget = (id) => {
-      const pkg = packages.get(id);
-      return pkg.name === name && pkg.version === version && pkg.source?.startsWith('registry+');
-    };
-    return metadata.workspace_members
-      .filter((member) => {
-        const seen = new Set([member]);
-        const queue = [member];
-        while (queue.length > 0) {
-          for (const dep of nodes.get(queue.shift()).deps) {
-            if (seen.has(dep.pkg)) continue;
-            if (isTarget(dep.pkg)) return true;
-            seen.add(dep.pkg);
-            queue.push(dep.pkg);
-          }
-        }
-        return false;
-      })
-      .map((member) => packages.get(member).name)
-      .sort();
-  }
+  const membersReachingPackage = (name, version) =>
+    membersReaching(cargoMetadata(ws.root), (pkg) => pkg.name === name && pkg.version === version && pkg.source?.startsWith('registry+'));
 
   it('plain nx affected marks the crates a lock-only change reaches, through the inputs files nx sync committed', () => {
     assert.deepEqual(plainAffected([`--base=${lockBase}`]), ['tool']);
@@ -103,7 +80,7 @@ describe('nx-cargo-affected', () => {
   });
 
   it('the helper marks exactly the crates whose closure holds the changed package', () => {
-    const expected = membersReaching('regex', '1.7.1');
+    const expected = membersReachingPackage('regex', '1.7.1');
     assert.deepEqual(expected, ['tool'], 'cargo says only tool reaches regex');
     const { files, projects, notes } = printed(['--base', lockBase, '-t', 'build']);
     // Cargo.lock stays for a crate that would own it (none here); tool's inputs file is derived, so left out.
@@ -185,7 +162,7 @@ describe('nx-cargo-affected in an Nx workspace below the git root, run from a cr
     ws = new NxWorkspace({ root: join(repo, 'nested/ws') });
     ws.copyFrom(FIXTURE);
     const lock = ws.read('Cargo.lock');
-    ws.write('Cargo.lock', lock.replace(REGEX_CHECKSUM, 'f'.repeat(64)));
+    ws.write('Cargo.lock', withChecksum(lock, REGEX_CHECKSUM));
     ws.write('../outside.txt', 'outside the Nx workspace\n');
     ws.git('add', '-A');
     ws.git('commit', '--quiet', '-m', 'base');
