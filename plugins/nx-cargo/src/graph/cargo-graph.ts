@@ -27,6 +27,7 @@ import {
   PROFILE_NAMES,
   profileInputsFile,
   profileInputsText,
+  textHash,
 } from './workspace-inputs.js';
 
 export type CreateNodesResults = Array<readonly [string, CreateNodesResult]>;
@@ -44,11 +45,14 @@ export interface CrateDescription {
   declaredInputs: DeclaredInput[];
   /**
    * External nodes that stand for the workspace files' parts (see
-   * workspace-inputs.ts): the crate's own and those of the crates its build
-   * compiles against; those its tests add (dev-dependencies); and, in a Cargo
-   * workspace, its root folder, whose profile nodes the targets name.
+   * workspace-inputs.ts): the crate's, whose hash covers its own part and
+   * those of the crates its build compiles against; those of its
+   * dev-dependencies, which its tests add; and, in a Cargo workspace, its
+   * root folder, whose profile nodes the targets name.
    */
-  workspaceInputs: { build: string[]; testOnly: string[]; profilesOf?: string };
+  workspaceInputs: { crate: string; devDependencies: string[]; profilesOf?: string };
+  /** The crate node's hash. */
+  inputsHash: string;
 }
 
 /** A file the sync generator writes: the text the node of the same name hashes. */
@@ -61,8 +65,10 @@ export interface InputsFile {
 export interface CargoGraph {
   crates: CrateDescription[];
   externalNodes: Record<string, ProjectGraphExternalNode>;
-  /** The files `nx sync` keeps, one per crate and one per workspace and profile. */
-  inputsFiles: InputsFile[];
+  /** Hashes of the profile nodes, by inputs file (the crates' are on the crates): their nodes are made when the graph is handed to Nx. */
+  profileHashes: Record<string, string>;
+  /** The files `nx sync` keeps, one per crate and one per workspace and profile; not kept in the graph cache. */
+  inputsFiles?: InputsFile[];
   warnings: string[];
 }
 
@@ -88,7 +94,7 @@ export function describeCargoGraph(
   const workspaces = new Map(repository.workspaces.map((workspace) => [workspace.dir, workspace]));
   const omitLock = options?.testOnlyOmitInputs?.includes('lockfile-closure') ?? false;
   const inputsFiles: InputsFile[] = [];
-  const crates: Array<Omit<CrateDescription, 'sources' | 'workspaceInputs'> & { profilesOf?: string }> = [];
+  const crates: Array<Omit<CrateDescription, 'sources' | 'workspaceInputs' | 'inputsHash'> & { profilesOf?: string; inputsText: string }> = [];
   const profileWorkspaces = new Set<string>();
   for (const { pkg, projectName, notice } of nameCrates(repository.packages, readForeignProjects(fs, configFiles), options)) {
     if (notice) warnings.push(notice);
@@ -96,7 +102,6 @@ export function describeCargoGraph(
     const closure = lock ? externalClosure(lock, pkg.name, pkg.version) : undefined;
     const workspace = workspaces.get(pkg.workspaceDir);
     const file = { path: crateInputsFile(pkg.dir), text: crateInputsText(pkg, workspace, omitLock ? undefined : closure) };
-    externals.addInputsNode(file.path, file.text);
     inputsFiles.push(file);
     if (workspace) profileWorkspaces.add(workspace.dir);
     crates.push({
@@ -107,15 +112,18 @@ export function describeCargoGraph(
       cargo: projectMetadata(pkg, lock, externals, local),
       declaredInputs: declaredInputs(pkg, options, warnings),
       ...(workspace ? { profilesOf: workspace.dir } : {}),
+      inputsText: file.text,
     });
   }
+  const profileHashes: Record<string, string> = {};
   for (const dir of [...profileWorkspaces].sort()) {
     for (const profile of PROFILE_NAMES) {
       const file = { path: profileInputsFile(dir, profile), text: profileInputsText(workspaces.get(dir)!, profile) };
-      externals.addInputsNode(file.path, file.text);
+      profileHashes[file.path] = textHash(file.text);
       inputsFiles.push(file);
     }
   }
+  const crateNodes = crateInputsNodes(crates);
   for (const error of [...repository.errors, ...lockfiles.errors]) warnings.push(error.message);
   const sources = crateSources(
     crates.map((crate) => ({
@@ -125,19 +133,63 @@ export function describeCargoGraph(
       hasDeclaredInputs: crate.declaredInputs.length > 0,
     })),
   );
-  const nodeOf = new Map(crates.map((crate) => [crate.projectName, inputsNodeName(crateInputsFile(crate.build.root === '.' ? '' : crate.build.root))]));
-  const nodesOf = (names: string[]) => names.map((name) => nodeOf.get(name) as string);
   return {
-    crates: crates.map(({ profilesOf, ...crate }) => {
-      const crateSources = sources.get(crate.projectName) as CrateSources;
-      const build = [nodeOf.get(crate.projectName) as string, ...nodesOf(crateSources.closure.build)];
-      const testOnly = nodesOf(crateSources.closure.test.filter((name) => !crateSources.closure.build.includes(name)));
-      return { ...crate, sources: crateSources, workspaceInputs: { build, testOnly, ...(profilesOf !== undefined ? { profilesOf } : {}) } };
+    crates: crates.map(({ profilesOf, inputsText: _text, ...crate }) => {
+      const { workspaceInputs, inputsHash } = crateNodes.get(crate.projectName) as { workspaceInputs: CrateDescription['workspaceInputs']; inputsHash: string };
+      return {
+        ...crate,
+        sources: sources.get(crate.projectName) as CrateSources,
+        workspaceInputs: { ...workspaceInputs, ...(profilesOf !== undefined ? { profilesOf } : {}) },
+        inputsHash,
+      };
     }),
     externalNodes: externals.nodes,
+    profileHashes,
     inputsFiles,
     warnings,
   };
+}
+
+/**
+ * One external node per crate, named after its inputs file, hashed by that
+ * file's text and the hashes of the nodes of the local crates it builds
+ * against (normal and build dependencies), so that one node in a task's
+ * inputs covers the crate's whole build closure; tests add the nodes of the
+ * crate's dev-dependencies. Listing every crate of a closure instead made a
+ * 500-crate graph four times the size.
+ */
+function crateInputsNodes(crates: ReadonlyArray<{ projectName: string; build: CrateBuild; cargo: CargoProjectMetadata; inputsText: string }>) {
+  const rootOf = (crate: { build: CrateBuild }) => (crate.build.root === '.' ? '' : crate.build.root);
+  const byDir = new Map(crates.map((crate) => [rootOf(crate), crate]));
+  const nodeOf = (crate: { build: CrateBuild }) => inputsNodeName(crateInputsFile(rootOf(crate)));
+  const dependencies = (crate: (typeof crates)[number], dev: boolean) => [
+    ...new Set(
+      crate.cargo.pathDependencies
+        .filter((dependency) => (dependency.kind === 'dev') === dev)
+        .map((dependency) => byDir.get(dependency.dir))
+        .filter((dependency): dependency is (typeof crates)[number] => dependency !== undefined && dependency !== crate),
+    ),
+  ];
+  const hashes = new Map<string, string>();
+  const visiting = new Set<string>();
+  const hashOf = (crate: (typeof crates)[number]): string => {
+    const known = hashes.get(crate.projectName);
+    if (known) return known;
+    visiting.add(crate.projectName);
+    // A cycle through normal dependencies is an error cargo reports; the crate closing it counts by its own text.
+    const closure = dependencies(crate, false)
+      .map((dependency) => `${nodeOf(dependency)} ${visiting.has(dependency.projectName) ? textHash(dependency.inputsText) : hashOf(dependency)}`)
+      .sort();
+    visiting.delete(crate.projectName);
+    const hash = textHash([crate.inputsText, ...closure].join('\n'));
+    hashes.set(crate.projectName, hash);
+    return hash;
+  };
+  const nodes = new Map<string, { workspaceInputs: CrateDescription['workspaceInputs']; inputsHash: string }>();
+  for (const crate of crates) {
+    nodes.set(crate.projectName, { workspaceInputs: { crate: nodeOf(crate), devDependencies: dependencies(crate, true).map(nodeOf).sort() }, inputsHash: hashOf(crate) });
+  }
+  return nodes;
 }
 
 /** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
@@ -153,8 +205,19 @@ export function toCreateNodesResults(graph: CargoGraph, options: NxCargoPluginOp
     };
     return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
   });
-  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: graph.externalNodes }];
+  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: { ...graph.externalNodes, ...inputsNodes(graph) } }];
   return results;
+}
+
+/** The external nodes that stand for the inputs files (workspace-inputs.ts), named after them, hashed by what they cover. */
+function inputsNodes(graph: CargoGraph): Record<string, ProjectGraphExternalNode> {
+  const nodes: Record<string, ProjectGraphExternalNode> = {};
+  const add = (name: string, hash: string) => {
+    nodes[name] = { type: 'cargo', name, data: { version: '0.0.0', packageName: name, hash } };
+  };
+  for (const crate of graph.crates) add(crate.workspaceInputs.crate, crate.inputsHash);
+  for (const [file, hash] of Object.entries(graph.profileHashes)) add(inputsNodeName(file), hash);
+  return nodes;
 }
 
 function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, externals: ExternalNodes, local: LocalPackages): CargoProjectMetadata {

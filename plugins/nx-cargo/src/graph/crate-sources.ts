@@ -19,8 +19,6 @@ export interface CrateSources {
   test: 'any-edge' | string[];
   /** Crates in those closures whose declared inputs reach the build, and the tests. */
   declared: { build: string[]; test: string[] };
-  /** The closures themselves, always listed (sorted, without the crate). */
-  closure: { build: string[]; test: string[] };
 }
 
 /**
@@ -84,12 +82,7 @@ export function crateSources(crates: readonly CrateEdges[]): Map<string, CrateSo
     test.delete(crate.projectName);
     const anyEdge = anyEdgeOf(crate);
     const declared = (closure: Set<string>) => [...closure].filter((name) => byName.get(name)?.hasDeclaredInputs).sort();
-    sources.set(crate.projectName, {
-      build: list(build, anyEdge),
-      test: list(test, anyEdge),
-      declared: { build: declared(build), test: declared(test) },
-      closure: { build: [...build].filter((name) => name !== crate.projectName).sort(), test: [...test].sort() },
-    });
+    sources.set(crate.projectName, { build: list(build, anyEdge), test: list(test, anyEdge), declared: { build: declared(build), test: declared(test) } });
   }
   return sources;
 }

@@ -37,7 +37,8 @@ export function createCargoNodes(configFiles: readonly string[], options: NxCarg
     const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
     graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
-    if (useCache) cache.write(graph, readPaths, startedAtMs);
+    // The inputs files' texts are for the sync generator, which describes the graph itself.
+    if (useCache) cache.write({ ...graph, inputsFiles: undefined }, readPaths, startedAtMs);
   }
   for (const message of graph.warnings) warn(message);
   return toCreateNodesResults(graph, options);

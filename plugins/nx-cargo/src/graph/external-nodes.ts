@@ -1,6 +1,5 @@
 import type { ProjectGraphExternalNode } from '@nx/devkit';
 import { lockPackageHash, type LockPackage } from '@nx-cargo/cargo-workspace';
-import { inputsNodeName, textHash } from './workspace-inputs.js';
 
 /**
  * Nx external nodes for external crates, named `cargo:<name>@<version>`.
@@ -11,16 +10,6 @@ import { inputsNodeName, textHash } from './workspace-inputs.js';
 export class ExternalNodes {
   readonly nodes: Record<string, ProjectGraphExternalNode> = {};
   private readonly names = new Map<LockPackage, string>();
-
-  /**
-   * A node that stands for a generated inputs file (workspace-inputs.ts),
-   * named after it, hashed by its text: tasks name it in their
-   * `externalDependencies`.
-   */
-  addInputsNode(file: string, text: string): void {
-    const name = inputsNodeName(file);
-    this.nodes[name] = { type: 'cargo', name, data: { version: '0.0.0', packageName: file, hash: textHash(text) } };
-  }
 
   nameOf(pkg: LockPackage): string {
     const known = this.names.get(pkg);

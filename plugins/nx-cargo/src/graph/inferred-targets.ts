@@ -5,7 +5,8 @@ import type { CrateSources } from './crate-sources.js';
 import type { CrateDescription } from './cargo-graph.js';
 import type { NxCargoPluginOptions } from './options.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
-import { inputsNodeName, PROFILE_CHAIN, profileInputsFile, type ProfileName } from './workspace-inputs.js';
+import type { DeclaredInput } from './declared-inputs.js';
+import { inputsNodeName, PROFILE_CHAIN, PROFILE_NAMES, profileInputsFile, type ProfileName } from './workspace-inputs.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
 
@@ -30,8 +31,8 @@ export interface CrateBuild {
 
 /** Workspace-level inputs of a crate: see CrateDescription.workspaceInputs. */
 export interface CrateWorkspaceInputs {
-  build: string[];
-  testOnly: string[];
+  crate: string;
+  devDependencies: string[];
   profilesOf?: string;
 }
 
@@ -68,15 +69,10 @@ export function inferTargets(
     ...(declared.length > 0 ? [{ input: CARGO_INPUT, projects: declared }] : []),
   ];
   const withManifest = !omits(options, 'root-manifest');
-  /** The profile files of the crate's workspace, and their nodes; a crate outside any workspace has its profiles in its own Cargo.toml. */
-  const profileInputs = (profile: ProfileName): NonNullable<TargetConfiguration['inputs']> => {
-    const dir = workspaceInputs.profilesOf;
-    if (dir === undefined || !withManifest) return [];
-    const files = PROFILE_CHAIN[profile].map((name) => profileInputsFile(dir, name));
-    return [...files.map((file) => `{workspaceRoot}/${file}`), { externalDependencies: files.map(inputsNodeName) }];
-  };
-  // The crates a crate's tests add (dev-dependencies): their parts of the workspace files.
-  const testOnly = withManifest && workspaceInputs.testOnly.length > 0 ? [{ externalDependencies: workspaceInputs.testOnly }] : [];
+  /** The named input of a profile's files and nodes (see cargoNamedInputs); a crate outside any workspace has its profiles in its own Cargo.toml. */
+  const profileInputs = (profile: ProfileName): string[] => (workspaceInputs.profilesOf !== undefined && withManifest ? [profileInput(profile)] : []);
+  // The crates a crate's tests add (dev-dependencies): their parts of the workspace files, with those of their build closures.
+  const testOnly = withManifest && workspaceInputs.devDependencies.length > 0 ? [{ externalDependencies: workspaceInputs.devDependencies }] : [];
   const buildSources = sourcesOf(sources.build, sources.declared.build);
   const testSources = sourcesOf(sources.test, sources.declared.test);
   const inputsFor = (command: CargoExecutorOptions['command'], profile: ProfileName) => [
@@ -157,14 +153,28 @@ function clippyInputs(workspaceDir: string) {
  * besides other crates' sources and the profiles it builds with: the crate's
  * files (its generated inputs file among them), cargo config, toolchain,
  * flags in the environment, its own external closure named explicitly
- * (otherwise Nx hashes every external node in the graph), and the nodes
+ * (otherwise Nx hashes every external node in the graph), and the node
  * hashing the parts of the workspace Cargo.toml and Cargo.lock that reach
  * it and the crates it builds against. The whole workspace Cargo.toml and
  * Cargo.lock are not inputs: a change outside those parts leaves the task
  * cached.
  */
 export function cargoNamedInputs(crate: CrateDescription, options?: NxCargoPluginOptions) {
-  return { [CARGO_INPUT]: [...ownInputs(crate, options), ...crate.declaredInputs] };
+  const named: Record<string, Array<string | { externalDependencies: string[] } | DeclaredInput>> = { [CARGO_INPUT]: [...ownInputs(crate, options), ...crate.declaredInputs] };
+  // One named input per profile (its files and nodes, with the profiles it inherits), which the targets that build with it name.
+  const dir = crate.workspaceInputs.profilesOf;
+  if (dir !== undefined && !omits(options, 'root-manifest')) {
+    for (const profile of PROFILE_NAMES) {
+      const { files, nodes } = profileNames(dir)[profile];
+      named[profileInput(profile)] = [...files, { externalDependencies: [...nodes] }];
+    }
+  }
+  return named;
+}
+
+/** The project's named input for a profile. */
+function profileInput(profile: ProfileName): string {
+  return `${CARGO_INPUT}-profile-${profile}`;
 }
 
 function ownInputs(crate: CrateDescription, options: NxCargoPluginOptions | undefined) {
@@ -176,7 +186,7 @@ function ownInputs(crate: CrateDescription, options: NxCargoPluginOptions | unde
   }
   const externals = [
     ...(omits(options, 'lockfile-closure') ? [] : crate.externalClosure),
-    ...(omits(options, 'root-manifest') ? [] : crate.workspaceInputs.build),
+    ...(omits(options, 'root-manifest') ? [] : [crate.workspaceInputs.crate]),
   ];
   return [
     'default',
@@ -187,6 +197,22 @@ function ownInputs(crate: CrateDescription, options: NxCargoPluginOptions | unde
     ...CARGO_ENV_INPUTS.map((env) => ({ env })),
     { externalDependencies: externals },
   ];
+}
+
+/** Profile file inputs and node names by workspace folder, made once: 500 crates share a handful. */
+const profileNamesByDir = new Map<string, Record<ProfileName, { files: string[]; nodes: string[] }>>();
+
+function profileNames(dir: string): Record<ProfileName, { files: string[]; nodes: string[] }> {
+  let names = profileNamesByDir.get(dir);
+  if (!names) {
+    const of = (profile: ProfileName) => {
+      const files = PROFILE_CHAIN[profile].map((name) => profileInputsFile(dir, name));
+      return { files: files.map((file) => `{workspaceRoot}/${file}`), nodes: files.map(inputsNodeName) };
+    };
+    names = { dev: of('dev'), test: of('test'), release: of('release'), bench: of('bench') };
+    profileNamesByDir.set(dir, names);
+  }
+  return names;
 }
 
 function omits(options: NxCargoPluginOptions | undefined, input: NonNullable<NxCargoPluginOptions['testOnlyOmitInputs']>[number]): boolean {

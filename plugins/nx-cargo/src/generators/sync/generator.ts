@@ -18,7 +18,7 @@ import { PLUGIN_NAME } from '../init/generator.js';
 export async function syncGenerator(tree: Tree): Promise<{ outOfSyncMessage: string } | undefined> {
   const configFiles = (await globAsync(tree, [CARGO_NODES_GLOB])).sort();
   const graph = describeCargoGraph(treeFileSystem(tree), configFiles, pluginOptions(tree));
-  const wanted = new Map(graph.inputsFiles.map((file) => [file.path, file.text]));
+  const wanted = new Map((graph.inputsFiles ?? []).map((file) => [file.path, file.text]));
   const written: string[] = [];
   for (const [path, text] of wanted) {
     if (tree.exists(path) && tree.read(path, 'utf-8') === text) continue;
