@@ -22,6 +22,8 @@ for (const [project, edges] of Object.entries(ws.graph().dependencies)) {
   if (targets.length > 0) console.log(`${project} -> ${targets.join(', ')}`);
 }
 
+// The files through which `nx affected` sees Cargo.lock and the root Cargo.toml (commit them in a real repository).
+show(['sync']);
 show(['run-many', '-t', 'build', 'test']);
 const cached = show(['run-many', '-t', 'build', 'test']);
 step(`workspace left in ${ws.root}; rerun any nx command there (e.g. npx nx build area-cli)`);

@@ -366,6 +366,9 @@ function crateIdent(name) {
 /** Builds (and caches) Nx's project graph once, and checks that every crate is a project. */
 function primeNx(fixture, names) {
   fixture.names = names;
+  // nx-cargo's inputs files: without them, Nx refuses to run tasks outside a terminal.
+  const sync = nx(fixture, ['sync']);
+  if (sync.status !== 0) throw new BenchError(`nx sync exited ${sync.status} in ${fixture.ws.root}:\n${lastLines(sync.text)}`);
   nxShowProjects(fixture);
 }
 
