@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { hash } from 'blake3';
@@ -9,14 +10,45 @@ import { codegenValue, isLinked, type RustcCompile } from './rustc-args.js';
 
 const run = promisify(execFile);
 
+/**
+ * Content hashes this process already knows, by path, checked against the
+ * file's identity (inode, size, mtime and ctime in ns) before use: the
+ * cache server lives across many calls and dependents hash the same rlibs.
+ */
+const knownHashes = new Map<string, { identity: string; hash: string }>();
+
+function identityOf(info: import('node:fs').BigIntStats): string {
+  return `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+}
+
+/**
+ * What changes when a file's bytes are written or the file is replaced
+ * (not its ctime: cargo hardlinks fresh outputs, which touches ctime only).
+ */
+export async function contentIdentity(file: string): Promise<string> {
+  const info = await stat(file, { bigint: true });
+  return `${info.ino}:${info.size}:${info.mtimeNs}`;
+}
+
 /** blake3 of a file's bytes, or null when it does not exist. */
 export async function hashFile(file: string): Promise<string | null> {
   try {
-    return hash(await readFile(file)).toString('hex');
+    const identity = identityOf(await stat(file, { bigint: true }));
+    const known = knownHashes.get(file);
+    if (known?.identity === identity) return known.hash;
+    const digest = hash(await readFile(file)).toString('hex');
+    // Re-checked after reading: a file that changed meanwhile is hashed, never remembered.
+    if (identityOf(await stat(file, { bigint: true })) === identity) knownHashes.set(file, { identity, hash: digest });
+    return digest;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
     throw error;
   }
+}
+
+/** Records a hash learnt elsewhere (a verified restore, a stored output) for the file as it is now. */
+export async function rememberHash(file: string, digest: string): Promise<void> {
+  knownHashes.set(file, { identity: identityOf(await stat(file, { bigint: true })), hash: digest });
 }
 
 /**
@@ -27,19 +59,30 @@ export async function hashFile(file: string): Promise<string | null> {
 export class CommandMemo {
   constructor(private readonly dir: string) {}
 
+  private static readonly answers = new Map<string, string>();
+
   async output(binary: string, args: string[]): Promise<string> {
     const info = await stat(binary);
     const id = hash(JSON.stringify([binary, args, info.size, info.mtimeMs, info.ino])).toString('hex');
+    const known = CommandMemo.answers.get(id);
+    if (known !== undefined) return known;
     const file = path.join(this.dir, id);
+    const remembered = await readFile(file, 'utf8').catch(() => undefined);
+    const answer = remembered ?? (await run(binary, args)).stdout;
+    CommandMemo.answers.set(id, answer);
+    if (remembered === undefined) await this.remember(file, answer);
+    return answer;
+  }
+
+  /** Failing to remember only costs asking again; concurrent writers each use their own temp name. */
+  private async remember(file: string, answer: string): Promise<void> {
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
-      return await readFile(file, 'utf8');
-    } catch {
-      const { stdout } = await run(binary, args);
       await mkdir(this.dir, { recursive: true });
-      const temp = `${file}.${process.pid}.tmp`;
-      await writeFile(temp, stdout);
+      await writeFile(temp, answer);
       await rename(temp, file);
-      return stdout;
+    } catch {
+      await unlink(temp).catch(() => undefined);
     }
   }
 }
@@ -125,8 +168,9 @@ async function linkerIdentity(linker: string, env: NodeJS.ProcessEnv, memo: Comm
   return `${normalizeText(resolved, roots)} ${version.split('\n')[0]}`;
 }
 
-/** glibc's version: host executables and proc macros link against it. */
+let glibc: string | undefined;
+/** glibc's version: host executables and proc macros link against it. Asked once per process (a report costs ms). */
 function glibcVersion(): string {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return header?.glibcVersionRuntime ?? 'unknown';
+  glibc ??= (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime ?? 'unknown';
+  return glibc;
 }

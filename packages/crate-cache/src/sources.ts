@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { DepInfo } from './dep-info.js';
 import type { KeyPart } from './key.js';
@@ -35,8 +36,12 @@ function moduleAlternative(file: string): string | undefined {
   return path.join(file.slice(0, -'.rs'.length), 'mod.rs');
 }
 
-/** The source set of a finished compile, from the dep-info it wrote. */
-export async function sourceSetOf(depInfo: DepInfo, cwd: string, roots: PathRoots): Promise<SourceSet> {
+/**
+ * The source set of a finished compile, from the dep-info it wrote. A file
+ * modified after the compile started may not be what rustc read: then
+ * nothing is stored (as ccache does), rather than a key that lies.
+ */
+export async function sourceSetOf(depInfo: DepInfo, cwd: string, roots: PathRoots, compileStartedNs: bigint): Promise<SourceSet> {
   const files = new Map<string, string>();
   for (const file of depInfo.files) files.set(path.resolve(cwd, file), 'read');
   for (const file of [...files.keys()]) {
@@ -44,7 +49,11 @@ export async function sourceSetOf(depInfo: DepInfo, cwd: string, roots: PathRoot
     if (alternative && !files.has(alternative)) files.set(alternative, 'alternative');
   }
   const sources = await Promise.all(
-    [...files.keys()].sort().map(async (file) => ({ path: normalizePath(file, cwd, roots), hash: await hashFile(file) })),
+    [...files.keys()].sort().map(async (file) => {
+      const info = await stat(file, { bigint: true }).catch(() => undefined);
+      if (info && info.mtimeNs >= compileStartedNs) throw new Error(`${file} was modified while rustc ran`);
+      return { path: normalizePath(file, cwd, roots), hash: await hashFile(file) };
+    }),
   );
   const envs = depInfo.envs.map(({ name, value }) => ({ name, value: envValue(name, value, roots) }));
   return { sources, envs };

@@ -1,23 +1,25 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile, rename } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDepInfo } from './dep-info.js';
 import { argvParts, diffParts, envParts, keyOf, type KeyPart } from './key.js';
-import { CommandMemo, ioParts } from './key-inputs.js';
+import { CommandMemo, contentIdentity, ioParts, rememberHash } from './key-inputs.js';
 import { depInfoFile, unitOutputs } from './outputs.js';
 import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathRoots } from './path-roots.js';
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
 import { sourceParts, sourceSetMatches, sourceSetOf } from './sources.js';
 import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type StoredFile } from './store/index.js';
+import type { RustcRunner } from './rustc-runner.js';
 import { findWorkspaceRoot } from './workspace-root.js';
 
-/** Everything one wrapper call needs from its process. */
+/** Everything one wrapper call needs from the process cargo started. */
 export interface WrapperContext {
   rustc: string;
   args: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** Who runs rustc and writes its output: this process, or the client of the cache server. */
+  runner: RustcRunner;
 }
 
 /** One rustc call as cargo's RUSTC_WRAPPER: returns rustc's exit code. */
@@ -27,7 +29,7 @@ export async function runWrapper(context: WrapperContext): Promise<number> {
     const store = openStore(context.env);
     const crateName = crateLabel(context.env, crateNameOf(context.args));
     if (!call.reason.startsWith('probe')) await store.recordEvent({ at: Date.now(), session: context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName, result: 'passthrough', reason: call.reason, ms: 0 });
-    return (await runRustc(context.rustc, context.args, context, false)).code;
+    return context.runner.passthrough();
   }
   return new CachedCompile(context, call.compile).run();
 }
@@ -72,15 +74,27 @@ class CachedCompile {
     } catch (error) {
       // The cache must never be the reason a build fails: compile as if it were off.
       await this.event('error', { reason: `key or restore failed: ${(error as Error).message}` });
-      return (await runRustc(this.context.rustc, this.context.args, this.context, false)).code;
+      return this.context.runner.passthrough();
     }
     const claim = await this.store.claim(baseKey);
+    let storing: Promise<void> | undefined;
     try {
       // Whoever held the claim may have stored this very unit.
       if (await this.restore(baseKey, baseParts)) return 0;
-      return await this.compileAndStore(baseKey, baseParts);
+      const started = BigInt(Date.now()) * 1_000_000n;
+      const args = compileArgs(this.context.args, remapPairs(this.roots));
+      const result = await this.context.runner.compile([this.context.rustc, ...args]);
+      if (result.code !== 0) {
+        await this.event('miss', { reason: 'compile failed: nothing stored' });
+        return result.code;
+      }
+      // The claim is held until the entry is stored, so a waiter with the same key restores it.
+      storing = this.storeCompile(baseKey, baseParts, result, started).finally(() => claim.release());
+      if (this.context.runner.defer) this.context.runner.defer(storing);
+      else await storing;
+      return 0;
     } finally {
-      await claim.release();
+      if (!storing) await claim.release();
     }
   }
 
@@ -123,24 +137,19 @@ class CachedCompile {
         await rename(temp, dest);
       } else {
         await this.store.restoreFile(file, dest, file.executable ? 'copy' : 'link');
+        await rememberHash(dest, file.blob);
       }
     }
   }
 
   private async replay(entry: EntryMeta): Promise<void> {
-    await write(process.stdout, denormalizeText(entry.stdout, this.roots));
-    await write(process.stderr, denormalizeText(entry.stderr, this.roots));
+    await this.context.runner.replay(denormalizeText(entry.stdout, this.roots), denormalizeText(entry.stderr, this.roots));
   }
 
-  private async compileAndStore(baseKey: string, baseParts: KeyPart[]): Promise<number> {
-    const args = compileArgs(this.context.args, remapPairs(this.roots));
-    const result = await runRustc(this.context.rustc, args, this.context, true);
-    if (result.code !== 0) {
-      await this.event('miss', { reason: 'compile failed: nothing stored' });
-      return result.code;
-    }
+  /** Stores a successful compile; never throws, a failure to store is an event and a later miss. */
+  private async storeCompile(baseKey: string, baseParts: KeyPart[], result: { stdout: string; stderr: string }, compileStartedNs: bigint): Promise<void> {
     try {
-      const sources = await sourceSetOf(parseDepInfo(await readFile(depInfoFile(this.compile), 'utf8')), this.context.cwd, this.roots);
+      const sources = await sourceSetOf(parseDepInfo(await readFile(depInfoFile(this.compile), 'utf8')), this.context.cwd, this.roots, compileStartedNs);
       const parts = [...baseParts, ...sourceParts(sources)];
       const key = keyOf(parts, this.omit);
       const files = await this.storeOutputs();
@@ -150,9 +159,8 @@ class CachedCompile {
       const reason = await this.missReason(parts, key);
       await this.event('miss', { key, reason, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     } catch (error) {
-      await this.event('error', { reason: `store failed: ${(error as Error).message}` });
+      await this.event('error', { reason: `not stored: ${(error as Error).message}` });
     }
-    return 0;
   }
 
   private async storeOutputs(): Promise<StoredFile[]> {
@@ -166,7 +174,11 @@ class CachedCompile {
         const blob = await this.store.putBlobFromBuffer(Buffer.from(text));
         files.push({ name: stored, ...blob, executable: false, rewrite: true });
       } else {
+        const before = await contentIdentity(file);
         const blob = await this.store.putBlobFromFile(file);
+        // An output that changed while it was copied would be stored under the wrong bytes.
+        if ((await contentIdentity(file)) !== before) throw new Error(`${name} changed while it was stored`);
+        await rememberHash(file, blob.blob);
         const immutable = name.endsWith('.rlib') || name.endsWith('.rmeta');
         files.push({ name: stored, ...blob, executable: !immutable && isExecutableOutput(this.compile), rewrite: false });
       }
@@ -216,43 +228,4 @@ function rootsOf(context: WrapperContext, compile: RustcCompile): PathRoots {
     cargoHome: env.CARGO_HOME || path.join(os.homedir(), '.cargo'),
     home: os.homedir(),
   };
-}
-
-/** Runs rustc with inherited stdin; output is passed on live and, when asked, also kept. */
-function runRustc(rustc: string, args: string[], context: WrapperContext, capture: boolean): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const stdio = ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit', ...jobserverFds(context.env)] as const;
-    const child = spawn(rustc, args, { cwd: context.cwd, env: context.env, stdio: [...stdio] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out.push(chunk);
-      process.stdout.write(chunk);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      err.push(chunk);
-      process.stderr.write(chunk);
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1), stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-  });
-}
-
-/**
- * cargo's jobserver is a pair of inherited file descriptors named in
- * CARGO_MAKEFLAGS; rustc must get them at the same numbers, or it warns
- * and runs without cargo's limit on parallel jobs.
- */
-export function jobserverFds(env: NodeJS.ProcessEnv): Array<number | 'ignore'> {
-  const match = /--jobserver-(?:fds|auth)=(\d+),(\d+)/.exec(env.CARGO_MAKEFLAGS ?? '');
-  if (!match) return [];
-  const fds = [Number(match[1]), Number(match[2])];
-  const slots: Array<number | 'ignore'> = [];
-  for (let fd = 3; fd <= Math.max(...fds); fd++) slots.push(fds.includes(fd) ? fd : 'ignore');
-  return slots;
-}
-
-function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
-  if (!text) return Promise.resolve();
-  return new Promise((resolve) => stream.write(text, () => resolve()));
 }

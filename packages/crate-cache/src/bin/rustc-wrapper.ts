@@ -1,13 +1,16 @@
 #!/usr/bin/env node
+import { LocalRustcRunner } from '../local-rustc-runner.js';
 import { runWrapper } from '../wrapper.js';
 
-// cargo calls `$RUSTC_WRAPPER <rustc> <args...>`.
+// cargo calls `$RUSTC_WRAPPER <rustc> <args...>`; this is the in-process
+// wrapper, which the native client falls back to when no server can serve.
 const [rustc, ...args] = process.argv.slice(2);
 if (!rustc) {
   process.stderr.write('nx-cargo-rustc: expected to be called by cargo as RUSTC_WRAPPER: nx-cargo-rustc <rustc> <args...>\n');
   process.exit(2);
 }
-runWrapper({ rustc, args, cwd: process.cwd(), env: process.env }).then(
+const call = { rustc, args, cwd: process.cwd(), env: process.env };
+runWrapper({ ...call, runner: new LocalRustcRunner(call) }).then(
   (code) => process.exit(code),
   (error: Error) => {
     process.stderr.write(`nx-cargo-rustc: ${error.stack ?? error.message}\n`);

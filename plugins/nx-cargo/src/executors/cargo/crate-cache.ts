@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, dirname, join } from 'node:path';
 import { CrateStore, defaultStoreRoot, type CacheEvent } from '@nx-cargo/crate-cache';
@@ -31,14 +32,16 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
   const session = randomUUID();
   return {
     kind: 'builtin',
-    env: { RUSTC_WRAPPER: builtinWrapper(), NX_CARGO_CRATE_CACHE_WORKSPACE: workspaceDir, NX_CARGO_CRATE_CACHE_SESSION: session },
+    env: { RUSTC_WRAPPER: builtinWrapper(), NX_CARGO_CRATE_CACHE_NODE: process.execPath, NX_CARGO_CRATE_CACHE_WORKSPACE: workspaceDir, NX_CARGO_CRATE_CACHE_SESSION: session },
     summary: async () => summarize((await new CrateStore({ root: defaultStoreRoot(env) }).readEvents({ session })).map(fromBuiltin)),
   };
 }
 
-/** The shell shim shipped with @nx-cargo/crate-cache (cargo needs an executable file). */
+/** The native client of @nx-cargo/crate-cache when built, else its shell shim (which runs the wrapper in Node). */
 function builtinWrapper(): string {
-  return join(dirname(require.resolve('@nx-cargo/crate-cache/package.json')), 'bin', 'nx-cargo-rustc');
+  const root = dirname(require.resolve('@nx-cargo/crate-cache/package.json'));
+  const client = join(root, 'client', 'target', 'release', 'nx-cargo-rustc');
+  return existsSync(client) ? client : join(root, 'bin', 'nx-cargo-rustc');
 }
 
 async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
