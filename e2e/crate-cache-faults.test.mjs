@@ -82,3 +82,18 @@ for (const [kind, damage] of Object.entries(DAMAGES)) {
     assert.notDeepEqual(sorted(off.rebuild.compiled), ['words/words']);
   });
 }
+
+test('without the server (the native client falls back to the Node wrapper), a warm build restores every unit', () => {
+  const store = newStore();
+  const env = { NX_CARGO_CRATE_CACHE_SERVER: 'off' };
+  const cold = cargo(freshWorkspace(), { store, env });
+  const workspace = freshWorkspace();
+  const warm = cargo(workspace, { store, env });
+  assert.ok(cold.compiled.size >= 10);
+  assert.deepEqual(sorted(warm.compiled), []);
+  assert.match(runBinary(workspace), /3 words/);
+
+  // Negative control: the same two builds with the cache off compile everything twice.
+  const off = cargo(freshWorkspace(), { cache: 'off', env });
+  assert.notDeepEqual(sorted(off.compiled), []);
+});

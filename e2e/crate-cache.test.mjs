@@ -4,11 +4,11 @@
 // exactly which units the real rustc compiled. Each scenario is then rerun
 // with the cache off and with one key class left out, and must fail there.
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { cargo, cleanTarget, freshWorkspace, newStore, runBinary, sorted } from './support/crate-cache-scenario.mjs';
+import { cargo, cleanTarget, copyStore, freshWorkspace, newStore, runBinary, sorted } from './support/crate-cache-scenario.mjs';
 
 const SEED_ARGS = ['build', '-p', 'app', '-p', 'whereami'];
 const hasNightly = (() => {
@@ -60,7 +60,7 @@ function seedStore(omit = '') {
   }
   const seed = seeds.get(omit);
   const copy = mkdtempSync(join(tmpdir(), 'crate-cache-store-'));
-  cpSync(seed.store, copy, { recursive: true });
+  copyStore(seed.store, copy);
   return { ...seed, store: copy };
 }
 

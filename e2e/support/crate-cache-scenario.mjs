@@ -4,7 +4,7 @@
 // - RUSTC itself is a script that logs every unit the real rustc compiled.
 // A unit "recompiled" when the second log has it, whatever our cache says.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../tools/support/nx-workspace.mjs';
@@ -90,7 +90,28 @@ function witnessed(run, status, stderr) {
 export function cargo(workspace, options) {
   const run = prepare(workspace, options);
   const result = spawnSync('cargo', run.argv, { cwd: workspace, env: run.env, encoding: 'utf8' });
+  settle(options?.store);
   return witnessed(run, result.status, result.stderr);
+}
+
+/**
+ * The cache server stores a compile after answering cargo, holding the
+ * unit's claim meanwhile. Tests that inspect or copy the store wait for
+ * every claim to be released first.
+ */
+export function settle(store) {
+  if (!store) return;
+  const claims = join(store, 'claims');
+  const deadline = Date.now() + 30_000;
+  while (existsSync(claims) && readdirSync(claims).length > 0) {
+    if (Date.now() > deadline) throw new Error(`claims still held in ${claims}: ${readdirSync(claims)}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
+}
+
+/** A copy of a store's contents, without the server's socket (which cannot be copied). */
+export function copyStore(store, destination) {
+  cpSync(store, destination, { recursive: true, filter: (source) => !/server\.sock/.test(source) });
 }
 
 /** The same, without blocking: for runs that must overlap. */
@@ -103,6 +124,7 @@ export function cargoAsync(workspace, options) {
     child.on('error', reject);
     child.on('close', (status) => {
       try {
+        settle(options?.store);
         resolve(witnessed(run, status, stderr));
       } catch (error) {
         reject(error);
