@@ -7,6 +7,7 @@ import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-proc
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { rootsChangedByBatch } from './feature-guard.js';
+import { taskProfileProblem } from './profile-guard.js';
 import type { CargoExecutorOptions } from './schema.js';
 
 interface TaskResult {
@@ -28,7 +29,13 @@ export default async function* cargoBatch(
   _overrides: CargoExecutorOptions,
   context: ExecutorContext,
 ): AsyncGenerator<TaskResult> {
-  const tasks = Object.keys(taskGraph.tasks).map((id) => ({ id, options: inputs[id] }));
+  const all = Object.keys(taskGraph.tasks).map((id) => ({ id, options: inputs[id] }));
+  const tasks = [];
+  for (const task of all) {
+    const problem = taskProfileProblem(taskGraph.tasks[task.id].target, context.projectsConfigurations?.projects, task.options);
+    if (problem) yield done(task.id, false, `nx-cargo: ${problem}\n`, Date.now());
+    else tasks.push(task);
+  }
   for (const step of planBatch(tasks)) {
     if ('alone' in step) {
       yield await runAlone(step.alone, context);

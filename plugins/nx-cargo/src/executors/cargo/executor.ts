@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { cargoArgs } from './cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { CrateCacheError, setUpCrateCache } from './crate-cache.js';
+import { taskProfileProblem } from './profile-guard.js';
 import type { CargoExecutorOptions } from './schema.js';
 
 /**
@@ -11,6 +12,15 @@ import type { CargoExecutorOptions } from './schema.js';
  * The crate cache (`crateCache`) sets RUSTC_WRAPPER unless the user set one.
  */
 export default async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
+  const profileProblem = taskProfileProblem(
+    { project: context.projectName ?? '', target: context.targetName ?? '', configuration: context.configurationName },
+    context.projectsConfigurations?.projects,
+    options,
+  );
+  if (profileProblem) {
+    console.error(`nx-cargo: ${profileProblem}`);
+    return { success: false };
+  }
   const cwd = join(context.root, options.cwd);
   const crateCache = await setUpCrateCache(options.crateCache, cwd).catch((error: unknown) => {
     if (error instanceof CrateCacheError) return error;
