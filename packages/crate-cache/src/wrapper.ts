@@ -7,7 +7,7 @@ import { CommandMemo, contentIdentity, ioParts, rememberHash } from './key-input
 import { depInfoFile, unitOutputs } from './outputs.js';
 import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathRoots } from './path-roots.js';
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
-import { sourceParts, sourceSetMatches, sourceSetOf } from './sources.js';
+import { sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
 import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type StoredFile } from './store/index.js';
 import type { RustcRunner } from './rustc-runner.js';
 import { findWorkspaceRoot } from './workspace-root.js';
@@ -50,6 +50,13 @@ function openStore(env: NodeJS.ProcessEnv): CrateStore {
   return new CrateStore({ root: defaultStoreRoot(env), maxBytes: parseSize(env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G') });
 }
 
+/** A compile rustc finished, with what its key was built from. */
+interface CompiledUnit {
+  sources: SourceSet;
+  parts: KeyPart[];
+  key: string;
+}
+
 class CachedCompile {
   private readonly store: CrateStore;
   private readonly roots: PathRoots;
@@ -88,8 +95,10 @@ class CachedCompile {
         await this.event('miss', { reason: 'compile failed: nothing stored' });
         return result.code;
       }
+      // Recorded before cargo gets its answer, so a task's summary counts every unit.
+      const compiled = await this.recordMiss(baseParts, started);
       // The claim is held until the entry is stored, so a waiter with the same key restores it.
-      storing = this.storeCompile(baseKey, baseParts, result, started).finally(() => claim.release());
+      storing = (compiled ? this.storeCompile(baseKey, compiled, result) : Promise.resolve()).finally(() => claim.release());
       if (this.context.runner.defer) this.context.runner.defer(storing);
       else await storing;
       return 0;
@@ -146,18 +155,32 @@ class CachedCompile {
     await this.context.runner.replay(denormalizeText(entry.stdout, this.roots), denormalizeText(entry.stderr, this.roots));
   }
 
-  /** Stores a successful compile; never throws, a failure to store is an event and a later miss. */
-  private async storeCompile(baseKey: string, baseParts: KeyPart[], result: { stdout: string; stderr: string }, compileStartedNs: bigint): Promise<void> {
+  /**
+   * The miss event of a finished compile, with the full key from what rustc
+   * read (its dep-info) and why it missed. Undefined when that key cannot be
+   * trusted: the compile then stays out of the store.
+   */
+  private async recordMiss(baseParts: KeyPart[], compileStartedNs: bigint): Promise<CompiledUnit | undefined> {
     try {
       const sources = await sourceSetOf(parseDepInfo(await readFile(depInfoFile(this.compile), 'utf8')), this.context.cwd, this.roots, compileStartedNs);
       const parts = [...baseParts, ...sourceParts(sources)];
       const key = keyOf(parts, this.omit);
+      await this.event('miss', { key, reason: await this.missReason(parts, key) });
+      return { sources, parts, key };
+    } catch (error) {
+      await this.event('miss', { reason: `not stored: ${(error as Error).message}` });
+      return undefined;
+    }
+  }
+
+  /** Stores a successful compile; never throws, a failure to store is an event and a later miss. */
+  private async storeCompile(baseKey: string, { sources, parts, key }: CompiledUnit, result: { stdout: string; stderr: string }): Promise<void> {
+    try {
       const files = await this.storeOutputs();
-      const { stdout, stderr } = result;
-      await this.store.writeEntry({ key, baseKey, crateName: this.label, createdAt: Date.now(), files, stdout: normalizeText(stdout, this.roots), stderr: normalizeText(stderr, this.roots), parts });
+      const stdout = normalizeText(result.stdout, this.roots);
+      const stderr = normalizeText(result.stderr, this.roots);
+      await this.store.writeEntry({ key, baseKey, crateName: this.label, createdAt: Date.now(), files, stdout, stderr, parts });
       await this.store.addManifestCandidate(baseKey, { ...sources, key });
-      const reason = await this.missReason(parts, key);
-      await this.event('miss', { key, reason, bytes: files.reduce((sum, file) => sum + file.size, 0) });
     } catch (error) {
       await this.event('error', { reason: `not stored: ${(error as Error).message}` });
     }
