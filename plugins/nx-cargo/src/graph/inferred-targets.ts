@@ -13,6 +13,14 @@ const EXECUTOR = 'nx-cargo:cargo';
 /** Environment variables that change what cargo and rustc produce. */
 const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS', 'CARGO_BUILD_TARGET'];
 
+/**
+ * cargo's configuration through the environment (`CARGO_PROFILE_DEV_OPT_LEVEL`,
+ * `CARGO_TARGET_<triple>_LINKER`, `CARGO_BUILD_RUSTFLAGS`, ...): too many names
+ * for `env` inputs, so one command lists them. Where the target dir is does
+ * not change what is built. The same command for every task: Nx runs it once.
+ */
+const CARGO_CONFIG_ENV = "env | grep -E '^CARGO_(PROFILE|BUILD|TARGET)_' | grep -vE '^CARGO_(BUILD_)?TARGET_DIR=' | sort || true";
+
 /** Project-level named input that holds a crate's own cargo inputs. */
 const CARGO_INPUT = 'cargo';
 
@@ -195,6 +203,7 @@ function ownInputs(crate: CrateDescription, options: NxCargoPluginOptions | unde
     ...files,
     { runtime: workspaceDir ? `cd '${workspaceDir}' && rustc -vV` : 'rustc -vV' },
     ...CARGO_ENV_INPUTS.map((env) => ({ env })),
+    { runtime: CARGO_CONFIG_ENV },
     { externalDependencies: externals },
   ];
 }
