@@ -87,6 +87,8 @@ export class NxWorkspace {
   }
 
   dispose() {
-    rmSync(this.root, { recursive: true, force: true });
+    // The crate cache server of this workspace's store may still be storing (it outlives builds until idle).
+    spawnSync('pkill', ['-f', `${join(this.root, '.nx/crate-cache')}/server.sock`]);
+    rmSync(this.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
