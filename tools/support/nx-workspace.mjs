@@ -87,8 +87,9 @@ export class NxWorkspace {
   }
 
   dispose() {
-    // The crate cache server of this workspace's store may still be storing (it outlives builds until idle).
-    spawnSync('pkill', ['-f', `${join(this.root, '.nx/crate-cache')}/server.sock`]);
+    // Whatever still runs for this workspace would keep writing into it while it is removed: the
+    // crate cache server (it outlives builds until idle), a daemon's plugin workers refreshing the graph.
+    spawnSync('pkill', ['-f', this.root]);
     rmSync(this.root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
