@@ -1,74 +1,72 @@
-/** What rustc says a compile read: from the make-style `.d` file it writes with `--emit=dep-info`. */
+/** What one rustc dep-info (`.d`) file says a compilation read. */
 export interface DepInfo {
-  /** Files as written (relative to rustc's cwd, or absolute), in order, without duplicates. */
+  /** Source paths as rustc wrote them: relative to rustc's working directory, or absolute. */
   files: string[];
-  /** `env!`/`option_env!` reads: value undefined when the variable was unset. */
-  envs: Array<{ name: string; value: string | undefined }>;
+  /** `# env-dep:` lines: variables read by `env!`/`option_env!`; `value` is absent when it was unset. */
+  env: Array<{ name: string; value?: string }>;
 }
 
 /**
- * Parses rustc's dep-info. The first rule lists every input of the output;
- * later `file:` lines repeat them as phony targets. Spaces in paths are
- * escaped as `\ `; `# env-dep:NAME=value` values escape `\n`, `\r` and `\\`.
+ * Parses a dep-info file as rustc writes it (`--emit=dep-info`): make rules
+ * `target: dep dep ...` with spaces in paths escaped as `\ `, one empty rule
+ * per dependency, and `# env-dep:NAME=value` / `# env-dep:NAME` comment lines
+ * whose values escape `\n`, `\r` and `\` as `\n`, `\r` and `\\`. Other
+ * comments (`# checksum:` under -Z options) are skipped.
  */
 export function parseDepInfo(text: string): DepInfo {
-  const files: string[] = [];
-  const seen = new Set<string>();
-  const envs: DepInfo['envs'] = [];
-  for (const line of text.split('\n')) {
-    if (line.startsWith('# env-dep:')) {
-      envs.push(parseEnvDep(line.slice('# env-dep:'.length)));
+  const files = new Set<string>();
+  const env = new Map<string, string | undefined>();
+  // A backslash at the end of a line continues the rule on the next one.
+  const lines = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/);
+  for (const line of lines) {
+    if (line.startsWith('#')) {
+      const match = /^# env-dep:(.*)$/.exec(line);
+      if (!match) continue;
+      const body = match[1];
+      const equals = body.indexOf('=');
+      if (equals < 0) env.set(body, undefined);
+      else env.set(body.slice(0, equals), unescapeEnvValue(body.slice(equals + 1)));
       continue;
     }
-    if (line.startsWith('#') || line.trim() === '') continue;
-    const colon = findRuleColon(line);
-    if (colon === -1) continue;
-    for (const file of splitEscaped(line.slice(colon + 1))) {
-      if (seen.has(file)) continue;
-      seen.add(file);
-      files.push(file);
-    }
+    const separator = ruleSeparator(line);
+    if (separator < 0) continue;
+    for (const path of splitPaths(line.slice(separator + 1))) files.add(path);
   }
-  return { files, envs };
+  return { files: [...files], env: [...env].map(([name, value]) => (value === undefined ? { name } : { name, value })) };
 }
 
-function parseEnvDep(rest: string): DepInfo['envs'][number] {
-  const eq = rest.indexOf('=');
-  if (eq === -1) return { name: rest, value: undefined };
-  return { name: rest.slice(0, eq), value: unescapeEnv(rest.slice(eq + 1)) };
-}
-
-function unescapeEnv(value: string): string {
-  return value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c));
-}
-
-/** The `:` ending the rule's target: the first one not escaped and not a Windows drive letter's. */
-function findRuleColon(line: string): number {
-  for (let i = 0; i < line.length; i++) {
+/** Index of the colon that ends the rule's target: the first unescaped `:` followed by white space or the line end. */
+function ruleSeparator(line: string): number {
+  for (let i = 0; i < line.length; i += 1) {
     if (line[i] === '\\') {
-      i++;
+      i += 1;
       continue;
     }
-    if (line[i] === ':' && (line[i + 1] === ' ' || line[i + 1] === undefined)) return i;
+    if (line[i] === ':' && (i + 1 === line.length || line[i + 1] === ' ' || line[i + 1] === '\t')) return i;
   }
   return -1;
 }
 
-function splitEscaped(list: string): string[] {
-  const out: string[] = [];
+/** Splits a rule's prerequisites on unescaped white space, undoing `\ ` and `\\`. */
+function splitPaths(list: string): string[] {
+  const paths: string[] = [];
   let current = '';
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i];
-    if (c === '\\' && list[i + 1] === ' ') {
-      current += ' ';
-      i++;
-    } else if (c === ' ') {
-      if (current) out.push(current);
+  for (let i = 0; i < list.length; i += 1) {
+    const char = list[i];
+    if (char === '\\' && (list[i + 1] === ' ' || list[i + 1] === '\\' || list[i + 1] === '#')) {
+      current += list[i + 1];
+      i += 1;
+    } else if (char === ' ' || char === '\t') {
+      if (current) paths.push(current);
       current = '';
     } else {
-      current += c;
+      current += char;
     }
   }
-  if (current) out.push(current);
-  return out;
+  if (current) paths.push(current);
+  return paths;
+}
+
+function unescapeEnvValue(value: string): string {
+  return value.replace(/\\([nr\\])/g, (_, char: string) => (char === 'n' ? '\n' : char === 'r' ? '\r' : '\\'));
 }

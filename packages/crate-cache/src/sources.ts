@@ -55,7 +55,7 @@ export async function sourceSetOf(depInfo: DepInfo, cwd: string, roots: PathRoot
       return { path: normalizePath(file, cwd, roots), hash: await hashFile(file) };
     }),
   );
-  const envs = depInfo.envs.map(({ name, value }) => ({ name, value: envValue(name, value, roots) }));
+  const envs = depInfo.env.map(({ name, value }) => ({ name, value: envValue(name, value, roots) }));
   return { sources, envs };
 }
 

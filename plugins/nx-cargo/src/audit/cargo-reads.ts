@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import type { Read } from './audit-report.js';
 import { parseBuildScriptOutput } from './build-script-output.js';
 import { isSetByCargo } from './cargo-env.js';
-import { depInfoBesideArtifact, hashedStem, parseDepInfo, upliftedCandidates } from './dep-info.js';
+import { parseDepInfo } from '@nx-cargo/crate-cache';
+import { depInfoBesideArtifact, hashedStem, upliftedCandidates } from './dep-info.js';
 import { envReadBy, fileReadBy, type SourceText } from './read-origin.js';
 
 /** The file access reading a build's traces needs; absolute paths throughout. */

@@ -1,38 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { depInfoBesideArtifact, hashedStem, parseDepInfo } from './dep-info.js';
-
-describe('parseDepInfo', () => {
-  it('reads the sources of a rule and the env-dep lines, as rustc writes them', () => {
-    const text = [
-      '/w/target/debug/deps/app-b512a0d490c04507.d: crates/app/src/main.rs crates/app/src/../../../shared/data.txt crates/app/src/banner.txt',
-      '',
-      '/w/target/debug/deps/app-b512a0d490c04507: crates/app/src/main.rs crates/app/src/../../../shared/data.txt crates/app/src/banner.txt',
-      '',
-      'crates/app/src/main.rs:',
-      'crates/app/src/../../../shared/data.txt:',
-      'crates/app/src/banner.txt:',
-      '',
-      '# env-dep:APP_MODE=dev',
-      '# env-dep:CARGO_PKG_NAME=app',
-      '# env-dep:OPTIONAL',
-      '',
-    ].join('\n');
-    assert.deepEqual(parseDepInfo(text), {
-      files: ['crates/app/src/main.rs', 'crates/app/src/../../../shared/data.txt', 'crates/app/src/banner.txt'],
-      env: [{ name: 'APP_MODE', value: 'dev' }, { name: 'CARGO_PKG_NAME', value: 'app' }, { name: 'OPTIONAL' }],
-    });
-  });
-
-  it('undoes escaped spaces in paths and escapes in values; skips other comments', () => {
-    const text = '/w/out.d: src/my\\ file.rs /abs/a\\\\b.txt\n\n# checksum:blake3=00 file_len:3 src/x.rs\n# env-dep:MULTI=a\\nb\\\\c=d\n';
-    assert.deepEqual(parseDepInfo(text), { files: ['src/my file.rs', '/abs/a\\b.txt'], env: [{ name: 'MULTI', value: 'a\nb\\c=d' }] });
-  });
-
-  it('joins continued lines and keeps colons inside paths', () => {
-    assert.deepEqual(parseDepInfo('out: a.rs \\\n  b.rs c:d.txt\n').files, ['a.rs', 'b.rs', 'c:d.txt']);
-  });
-});
+import { depInfoBesideArtifact, hashedStem } from './dep-info.js';
 
 describe('finding the dep-info file of an artifact', () => {
   it('takes the hashed name of an rlib, rmeta, shared library or executable', () => {
