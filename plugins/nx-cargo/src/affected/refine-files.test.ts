@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
 import { base, lockText } from './test-locks.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
+import { memoryFs } from '@nx-cargo/cargo-workspace/dist/testing/memory-file-system.js';
 
 const ROOT = '[workspace]\nmembers = ["app", "shared", "tool"]\n\n[workspace.dependencies]\nregex = "1.7.1"\n';
 const crate = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\n${extra}`;
@@ -17,23 +17,6 @@ const CRATES = {
 const ALL = ['rust/app/Cargo.toml', 'rust/shared/Cargo.toml', 'rust/tool/Cargo.toml'];
 const PROFILES = ['dev', 'test', 'release', 'bench'].map((profile) => `.nx-cargo/rust/profile.${profile}.txt`);
 const regexBumped = base.map((entry) => (entry.name === 'regex' ? { ...entry, checksum: 'ff' } : entry));
-
-/** A file system over a few files; folders are where files are. */
-function memoryFs(files: Record<string, string>): FileSystem {
-  return {
-    readFile: (path) => files[path],
-    readDir(path) {
-      const entries = new Map<string, DirEntry>();
-      const prefix = path === '' ? '' : `${path}/`;
-      for (const file of Object.keys(files)) {
-        if (!file.startsWith(prefix)) continue;
-        const [name, ...rest] = file.slice(prefix.length).split('/');
-        entries.set(name, { name, isDirectory: rest.length > 0 });
-      }
-      return [...entries.values()];
-    },
-  };
-}
 
 /** A workspace before and after: the crates above, the given root manifest and lockfile (undefined: absent). */
 function sources(before: { root?: string; lock?: string }, after: { root?: string; lock?: string }): ChangeSources {

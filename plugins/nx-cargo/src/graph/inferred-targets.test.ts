@@ -1,24 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
 import { describeCargoGraph, toCreateNodesResults } from './cargo-graph.js';
 import type { NxCargoPluginOptions } from './options.js';
-
-function memoryFs(files: Record<string, string>): FileSystem {
-  return {
-    readFile: (path) => files[path],
-    readDir(path) {
-      const entries = new Map<string, DirEntry>();
-      const prefix = path === '' ? '' : `${path}/`;
-      for (const file of Object.keys(files)) {
-        if (!file.startsWith(prefix)) continue;
-        const [name, ...rest] = file.slice(prefix.length).split('/');
-        entries.set(name, { name, isDirectory: rest.length > 0 });
-      }
-      return [...entries.values()];
-    },
-  };
-}
+import { memoryFs } from '@nx-cargo/cargo-workspace/dist/testing/memory-file-system.js';
 
 const FILES = {
   'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n\n[workspace.package]\nedition = "2021"\nlicense = "MIT"\n',
