@@ -97,3 +97,36 @@ test('without the server (the native client falls back to the Node wrapper), a w
   const off = cargo(freshWorkspace(), { cache: 'off', env });
   assert.notDeepEqual(sorted(off.compiled), []);
 });
+
+function cli(store, ...args) {
+  return execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' });
+}
+
+test('why-miss names the input that changed; gc and clear empty the store', () => {
+  const store = newStore();
+  const workspace = freshWorkspace();
+  cargo(workspace, { store });
+  cleanTarget(workspace);
+  const changed = cargo(workspace, { store, env: { APP_MODE: 'prod' } });
+  assert.deepEqual(sorted(changed.compiled), ['app/app', 'mode/mode']);
+  assert.match(cli(store, 'why-miss', 'mode'), /env-dep APP_MODE: dev -> prod/);
+  const json = JSON.parse(cli(store, 'why-miss', 'mode', '--json'));
+  assert.match(json.events.at(-1).reason, /APP_MODE/);
+
+  // Negative control: with env-dep values left out of the key the unit is served stale and nothing names the variable.
+  const weak = newStore();
+  const weakWorkspace = freshWorkspace();
+  cargo(weakWorkspace, { store: weak, omit: 'env-dep' });
+  cleanTarget(weakWorkspace);
+  assert.deepEqual(sorted(cargo(weakWorkspace, { store: weak, omit: 'env-dep', env: { APP_MODE: 'prod' } }).compiled), []);
+  assert.doesNotMatch(cli(weak, 'why-miss', 'mode'), /APP_MODE/);
+
+  const before = JSON.parse(cli(store, 'stats', '--json'));
+  assert.ok(before.entries > 0);
+  const gc = JSON.parse(cli(store, 'gc', '--max-size', '0', '--json'));
+  assert.equal(gc.removedEntries, before.entries);
+  cleanTarget(workspace);
+  assert.ok(cargo(workspace, { store }).compiled.size >= 10, 'after gc every unit compiles again');
+  cli(store, 'clear');
+  assert.equal(JSON.parse(cli(store, 'stats', '--json')).entries, 0);
+});
