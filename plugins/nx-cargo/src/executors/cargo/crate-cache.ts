@@ -19,13 +19,18 @@ export interface CrateCache {
 export class CrateCacheError extends Error {}
 
 /**
- * `auto` keeps a user's own RUSTC_WRAPPER, else uses kache when it is on
- * PATH, else the built-in wrapper. `off` clears RUSTC_WRAPPER so cargo runs
- * rustc directly.
+ * `auto` uses kache when it is on PATH, else the built-in wrapper. A
+ * RUSTC_WRAPPER the user set (or CARGO_BUILD_RUSTC_WRAPPER) is never
+ * replaced: with `builtin` or `kache` the task says so instead. `off` adds
+ * no wrapper.
  */
 export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspaceDir: string, env: NodeJS.ProcessEnv = process.env): Promise<CrateCache> {
-  if (option === 'off') return { kind: 'off', env: { RUSTC_WRAPPER: '' }, summary: async () => undefined };
-  if (option === 'auto' && env.RUSTC_WRAPPER) return { kind: 'user', env: {}, summary: async () => undefined };
+  const own = env.RUSTC_WRAPPER || env.CARGO_BUILD_RUSTC_WRAPPER;
+  if (own) {
+    const notice = option === 'builtin' || option === 'kache' ? `crate cache: crateCache "${option}" not applied, your RUSTC_WRAPPER (${own}) stays; unset it to use ${option}` : undefined;
+    return { kind: 'user', env: {}, summary: async () => notice };
+  }
+  if (option === 'off') return { kind: 'off', env: {}, summary: async () => undefined };
   const kache = option === 'builtin' ? undefined : await onPath('kache', env);
   if (option === 'kache' && !kache) throw new CrateCacheError('crateCache is "kache" but `kache` is not on PATH: install kache, or set the crateCache option to "builtin" or "auto".');
   if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: () => kacheSummary(kache, workspaceDir) };

@@ -21,8 +21,9 @@ export interface CargoExecutorOptions {
    */
   profileDir?: string;
   /**
-   * The rustc cache under cargo: `auto` (the user's RUSTC_WRAPPER, else kache
-   * on PATH, else the built-in one), `kache`, `builtin` or `off`.
+   * The rustc cache under cargo: `auto` (kache on PATH, else the built-in
+   * one), `kache`, `builtin` or `off` (none added). A RUSTC_WRAPPER the user
+   * set is always kept.
    */
   crateCache?: 'auto' | 'kache' | 'builtin' | 'off';
   /** Extra arguments passed to cargo as they are. */
