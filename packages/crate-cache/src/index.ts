@@ -2,3 +2,4 @@ export { runWrapper, type WrapperContext } from './wrapper.js';
 export { runCli } from './cli.js';
 export { CrateStore, defaultStoreRoot, type CacheEvent } from './store/index.js';
 export { parseDepInfo, type DepInfo } from './dep-info.js';
+export { which } from './key-inputs.js';

@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { hash } from 'blake3';
 import type { KeyPart } from './key.js';
 import { normalizeText, type PathRoots } from './path-roots.js';
 import { codegenValue, isLinked, type RustcCompile } from './rustc-args.js';
+import { errorCode, writeFileAtomic } from './store/fs-util.js';
+import { hashFile as hashFileContents } from './store/hash.js';
+import { tempName } from './store/layout.js';
 
 const run = promisify(execFile);
 
@@ -36,12 +39,12 @@ export async function hashFile(file: string): Promise<string | null> {
     const identity = identityOf(await stat(file, { bigint: true }));
     const known = knownHashes.get(file);
     if (known?.identity === identity) return known.hash;
-    const digest = hash(await readFile(file)).toString('hex');
+    const { hash: digest } = await hashFileContents(file);
     // Re-checked after reading: a file that changed meanwhile is hashed, never remembered.
     if (identityOf(await stat(file, { bigint: true })) === identity) knownHashes.set(file, { identity, hash: digest });
     return digest;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return null;
     throw error;
   }
 }
@@ -76,14 +79,7 @@ export class CommandMemo {
 
   /** Failing to remember only costs asking again; concurrent writers each use their own temp name. */
   private async remember(file: string, answer: string): Promise<void> {
-    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(temp, answer);
-      await rename(temp, file);
-    } catch {
-      await unlink(temp).catch(() => undefined);
-    }
+    await writeFileAtomic(`${file}.${tempName()}.tmp`, file, answer).catch(() => undefined);
   }
 }
 
@@ -101,12 +97,13 @@ async function isToolchainBinary(rustc: string): Promise<boolean> {
   }
 }
 
-/** Finds an executable on PATH the way a shell does. */
+/** Finds an executable file on PATH the way a shell does. */
 export async function which(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   if (name.includes('/')) return name;
-  for (const dir of (env.PATH ?? '').split(':')) {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
     const candidate = path.join(dir || '.', name);
     try {
+      await access(candidate, constants.X_OK);
       if ((await stat(candidate)).isFile()) return candidate;
     } catch {
       // not in this folder

@@ -1,4 +1,4 @@
-import { readFile, writeFile, rename } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDepInfo } from './dep-info.js';
@@ -10,6 +10,8 @@ import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile }
 import { sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
 import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type StoredFile } from './store/index.js';
 import type { RustcRunner } from './rustc-runner.js';
+import { writeFileAtomic } from './store/fs-util.js';
+import { tempName } from './store/layout.js';
 import { findWorkspaceRoot } from './workspace-root.js';
 
 /** Everything one wrapper call needs from the process cargo started. */
@@ -141,9 +143,7 @@ class CachedCompile {
       const dest = path.join(this.compile.outDir, file.name.replace(UNIT_STEM, unitStem(this.compile)));
       if (file.rewrite) {
         const text = denormalizeText((await this.store.readBlob(file)).toString('utf8'), this.roots);
-        const temp = `${dest}.${process.pid}.tmp`;
-        await writeFile(temp, text);
-        await rename(temp, dest);
+        await writeFileAtomic(`${dest}.${tempName()}.tmp`, dest, text);
       } else {
         await this.store.restoreFile(file, dest, file.executable ? 'copy' : 'link');
         await rememberHash(dest, file.blob);

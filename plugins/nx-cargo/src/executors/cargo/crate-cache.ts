@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, constants } from 'node:fs/promises';
-import { delimiter, dirname, join } from 'node:path';
-import { CrateStore, defaultStoreRoot, type CacheEvent } from '@nx-cargo/crate-cache';
+import { dirname, join } from 'node:path';
+import { CrateStore, defaultStoreRoot, which, type CacheEvent } from '@nx-cargo/crate-cache';
 import { spawnProcessGroup } from './cargo-process.js';
 
 /** The executor's `crateCache` option: which rustc cache runs under cargo. */
@@ -31,7 +30,7 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
     return { kind: 'user', env: {}, summary: async () => notice };
   }
   if (option === 'off') return { kind: 'off', env: {}, summary: async () => undefined };
-  const kache = option === 'builtin' ? undefined : await onPath('kache', env);
+  const kache = option === 'builtin' ? undefined : await which('kache', env);
   if (option === 'kache' && !kache) throw new CrateCacheError('crateCache is "kache" but `kache` is not on PATH: install kache, or set the crateCache option to "builtin" or "auto".');
   if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: () => kacheSummary(kache, workspaceDir) };
   const session = randomUUID();
@@ -47,19 +46,6 @@ function builtinWrapper(): string {
   const root = dirname(require.resolve('@nx-cargo/crate-cache/package.json'));
   const client = join(root, 'client', 'target', 'release', 'nx-cargo-rustc');
   return existsSync(client) ? client : join(root, 'bin', 'nx-cargo-rustc');
-}
-
-async function onPath(name: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    const file = join(dir, name);
-    try {
-      await access(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 /** One event per unit, as both caches report them. */
