@@ -20,10 +20,7 @@ describe('nx-cargo-audit', () => {
   let ws;
   let manifest;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/audit');
-    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('audit');
     manifest = ws.read('crates/app/Cargo.toml');
   });
   after(() => ws.dispose());

@@ -99,9 +99,7 @@ describe('batch run-many on a generated workspace', () => {
 describe('a rustdoc error in a batch', () => {
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/basic');
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('basic');
     ws.write('crates/words/src/lib.rs', '#![deny(rustdoc::broken_intra_doc_links)]\n/// See [Missing].\npub const HELLO: &str = "Hello";\n');
   });
   after(() => ws.dispose());
@@ -119,9 +117,7 @@ describe('a batch never changes what a task builds', () => {
     Object.fromEntries(['uses-alpha', 'uses-beta'].map((name) => [name, execFileSync(join(ws.root, 'target/debug', name), { encoding: 'utf8' }).trim()]));
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/features');
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('features');
   });
   after(() => ws.dispose());
 
@@ -145,9 +141,7 @@ describe('a batch never changes what a task builds', () => {
 describe('Ctrl-C', () => {
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/basic');
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('basic');
     // A build script that takes long enough to be interrupted, and says when it started.
     ws.write('crates/words/build.rs', 'fn main() { println!("cargo:warning=slow build script started"); std::thread::sleep(std::time::Duration::from_secs(120)); }\n');
   });

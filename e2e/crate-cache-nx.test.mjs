@@ -19,9 +19,7 @@ function cacheCounts(output) {
 describe('the built-in crate cache under nx', () => {
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/basic');
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('basic');
   });
   after(() => ws.dispose());
 
@@ -59,10 +57,8 @@ const kache = (() => {
 // A contract with the real kache: it cannot be installed here, so this runs only where it is on PATH.
 describe('kache under nx (only where kache is installed)', { skip: !kache && 'kache is not on PATH' }, () => {
   it('runs under cargo and its report gives the task a crate cache line', () => {
-    const ws = new NxWorkspace();
+    const ws = NxWorkspace.fromFixture('basic');
     try {
-      ws.copyFrom('e2e/fixtures/basic');
-      ws.nxOk(['sync']);
       const cold = ws.nxOk(['build', 'hello-cli', '--batch=false', '--crateCache=kache']).stdout;
       assert.match(cold, CACHE_LINE);
       rmSync(join(ws.root, 'target'), { recursive: true, force: true });

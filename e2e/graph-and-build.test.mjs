@@ -14,10 +14,7 @@ const HIT = /\[(local cache|existing outputs match the cache, left as is)\]/;
 describe('a Cargo workspace under real nx', () => {
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/basic');
-    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('basic');
   });
   after(() => ws.dispose());
 

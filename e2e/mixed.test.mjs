@@ -12,10 +12,7 @@ const addonFile = (ws) => readdirSync(`${ws.root}/crates/addon`).find((name) => 
 describe('a TS package using a native addon crate', () => {
   let ws;
   before(() => {
-    ws = new NxWorkspace();
-    ws.copyFrom('e2e/fixtures/mixed');
-    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
+    ws = NxWorkspace.fromFixture('mixed');
   });
   after(() => ws.dispose());
 

@@ -27,6 +27,18 @@ export class NxWorkspace {
     this.write('.gitignore', 'node_modules\ntarget\n.nx\n');
   }
 
+  /**
+   * A temporary workspace holding a copy of `e2e/fixtures/<name>`, with
+   * nx-cargo's inputs files written: Nx stops outside a terminal while they
+   * are stale, and `nx sync` is what a user runs.
+   */
+  static fromFixture(name) {
+    const ws = new NxWorkspace();
+    ws.copyFrom(`e2e/fixtures/${name}`);
+    ws.nxOk(['sync']);
+    return ws;
+  }
+
   write(path, text) {
     const full = join(this.root, path);
     mkdirSync(dirname(full), { recursive: true });
