@@ -1,20 +1,20 @@
 #!/usr/bin/env node
 // The crate-cache benchmark's fixture: a virtual Cargo workspace of four
-// member crates that use ~50 external crates (transitively), all of them from
-// Debian's `librust-*-dev` packages (debian-packages.txt beside this file),
-// read through a directory source since crates.io is out of reach.
+// member crates that use ~50 external crates (transitively) from crates.io,
+// pinned by the Cargo.lock beside this file so every run builds the same code.
 //
-//   node tools/bench/crate-cache/fixture.mjs <dir>   # writes it, makes Cargo.lock
+//   node tools/bench/crate-cache/fixture.mjs <dir>                 # writes it with the pinned Cargo.lock
+//   node tools/bench/crate-cache/fixture.mjs <dir> --update-lock   # resolves anew and saves the lock here
 //
 // The members really call into their dependencies (a few lines each), so the
 // build links them all and a wrapper that dropped one would fail the build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
-export const PACKAGES_FILE = join(dirname(fileURLToPath(import.meta.url)), 'debian-packages.txt');
+/** The pinned resolution: versions that build with the machine's rustc (resolver 3 picks by rust-version). */
+const LOCK_FILE = join(dirname(fileURLToPath(import.meta.url)), 'Cargo.lock');
 
 /** Member crates: dependencies (Cargo.toml lines) and sources. */
 const MEMBERS = {
@@ -236,31 +236,36 @@ fn main() -> Result<()> {
 };
 
 /**
- * Writes the workspace into `dir` (created if needed) and, unless told not
- * to, its Cargo.lock (offline, from the Debian directory source). Returns the
- * member names.
+ * Writes the workspace into `dir` (created if needed) with the pinned
+ * Cargo.lock and fetches its crates (a no-op once cargo has them), so timed
+ * builds can run `--offline`. `updateLock` resolves anew instead and saves
+ * the result as the pinned lock. Returns the member names.
  */
-export function writeFixture(dir, { lockfile = true } = {}) {
+export function writeFixture(dir, { updateLock = false } = {}) {
   const write = (path, text) => {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
   };
-  write('Cargo.toml', `[workspace]\nmembers = [${Object.keys(MEMBERS).map((name) => `"crates/${name}"`).join(', ')}]\nresolver = "2"\n`);
-  write('.cargo/config.toml', `[source.crates-io]\nreplace-with = "debian"\n\n[source.debian]\ndirectory = "${DEBIAN_REGISTRY}"\n`);
+  write('Cargo.toml', `[workspace]\nmembers = [${Object.keys(MEMBERS).map((name) => `"crates/${name}"`).join(', ')}]\nresolver = "3"\n`);
   write('.gitignore', 'target\n');
   for (const [name, member] of Object.entries(MEMBERS)) {
     write(`crates/${name}/Cargo.toml`, `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n[dependencies]\n${member.deps.join('\n')}\n`);
     if (member.lib) write(`crates/${name}/src/lib.rs`, member.lib);
     if (member.main) write(`crates/${name}/src/main.rs`, member.main);
   }
-  if (lockfile) {
-    const result = spawnSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_NET_OFFLINE: 'true' } });
-    if (result.status !== 0) {
-      const hint = existsSync(DEBIAN_REGISTRY) ? '' : `\n(${DEBIAN_REGISTRY} is missing: apt-get install -y $(cat ${PACKAGES_FILE}))`;
-      throw new Error(`cargo generate-lockfile --offline failed in ${dir}:\n${result.stderr.trim()}${hint}`);
-    }
+  if (updateLock) {
+    cargoIn(dir, ['generate-lockfile']);
+    copyFileSync(join(dir, 'Cargo.lock'), LOCK_FILE);
+  } else {
+    copyFileSync(LOCK_FILE, join(dir, 'Cargo.lock'));
   }
+  cargoIn(dir, ['fetch', '--locked']);
   return Object.keys(MEMBERS);
+}
+
+function cargoIn(dir, args) {
+  const result = spawnSync('cargo', args, { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`cargo ${args.join(' ')} failed in ${dir} (the crates come from crates.io):\n${result.stderr.trim()}`);
 }
 
 /** The packages of Cargo.lock's graph that are not workspace members, as `name@version`. */
@@ -278,12 +283,12 @@ export function externalPackages(dir) {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const dir = process.argv[2];
-  if (!dir) {
-    console.error('usage: node tools/bench/crate-cache/fixture.mjs <dir>');
+  const [dir, flag] = process.argv.slice(2);
+  if (!dir || (flag !== undefined && flag !== '--update-lock')) {
+    console.error('usage: node tools/bench/crate-cache/fixture.mjs <dir> [--update-lock]');
     process.exit(2);
   }
-  writeFixture(resolve(dir));
+  writeFixture(resolve(dir), { updateLock: flag === '--update-lock' });
   const external = externalPackages(resolve(dir));
   console.log(`wrote ${resolve(dir)}: ${Object.keys(MEMBERS).length} members, ${external.length} external packages\n${external.join('\n')}`);
 }

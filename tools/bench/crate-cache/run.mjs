@@ -1,16 +1,15 @@
 #!/usr/bin/env node
 // crate-cache benchmark: what the built-in rustc cache (packages/crate-cache,
 // cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
-// to no wrapper at all and to Debian's sccache.
+// to no wrapper at all and to sccache.
 //
 //   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,sccache] [--wrapper <path>]
 //
-// Needs the fixture's crates and sccache from Debian:
-//   apt-get install -y sccache $(cat tools/bench/crate-cache/debian-packages.txt)
+// Needs sccache on PATH (`cargo install --locked sccache`); the fixture's
+// crates come from crates.io.
 //
-// fixture.mjs writes a virtual workspace of 4 member crates over ~58 external
-// crates (Debian's sources through a directory source) into a temp dir, with
-// its Cargo.lock, and a copy of it at another absolute path (for the
+// fixture.mjs writes a virtual workspace of 4 member crates over ~64 external
+// crates into a temp dir, with its pinned Cargo.lock, and a copy of it at another absolute path (for the
 // relocated rows). Then, round after round so that machine noise spreads over
 // all of them, it times `cargo build --offline`:
 //   1. no wrapper, cold (`cargo clean` first);
@@ -34,7 +33,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
-import { externalPackages, PACKAGES_FILE, writeFixture } from './fixture.mjs';
+import { externalPackages, writeFixture } from './fixture.mjs';
 
 const DEFAULT_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/bin/nx-cargo-rustc');
 /** Our store's stats, read around each build of ours (whichever --wrapper is used). */
@@ -88,7 +87,7 @@ function checkTools({ only, wrapper }) {
   }
   if (only.has('sccache')) {
     const version = spawnSync('sccache', ['--version'], { encoding: 'utf8' });
-    if (version.error || version.status !== 0) throw new BenchError('sccache is not on PATH: apt-get install -y sccache (or leave it out with --only)');
+    if (version.error || version.status !== 0) throw new BenchError('sccache is not on PATH: cargo install --locked sccache (or leave it out with --only)');
     tools.sccache = version.stdout.trim();
   }
   return tools;
@@ -112,8 +111,7 @@ function prepare(tools) {
     members = writeFixture(main);
   } catch (error) {
     for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
-    const hint = error.message.includes('apt-get') ? '' : `\n(the crates come from Debian: apt-get install -y $(cat ${PACKAGES_FILE}))`;
-    throw new BenchError(`${error.message}${hint}`);
+    throw new BenchError(error.message);
   }
   cpSync(main, moved, { recursive: true });
   fixture.members = members.length;
@@ -339,7 +337,7 @@ function printReport(fixture, columns, { runs, only }) {
   if (only.has('baseline') && only.has('sccache')) rows.push(ratio('sccache cold / no-wrapper cold', 'sccacheCold', 'baselineCold'), ratio('sccache warm / no-wrapper cold', 'sccacheWarm', 'baselineCold'), ratio('sccache relocated / no-wrapper cold', 'sccacheMoved', 'baselineCold'));
   const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper}` : 'ours left out';
   console.log(
-    `\nnx-cargo crate-cache benchmark: cargo build --offline of ${fixture.members} member crates over ${fixture.external} external crates (Debian's sources), ` +
+    `\nnx-cargo crate-cache benchmark: cargo build --offline of ${fixture.members} member crates over ${fixture.external} external crates (crates.io, pinned), ` +
       `${fixture.packages} packages compiled each time; medians of ${runs} runs, ms, wall time; ${toolVersion('cargo')}, ${fixture.sccache ?? 'sccache left out'}, ${wrapper}; ` +
       `${cpus().length} cores, load average ${fixture.loadBefore} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`,
   );
