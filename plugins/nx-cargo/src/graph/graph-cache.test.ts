@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { manifestsBelow } from '@nx-cargo/cargo-workspace/dist/testing/manifests-below.js';
+import { manifestsBelow } from '@nx-cargo/cargo-workspace/testing';
 import { createCargoNodes } from './create-nodes.js';
 import type { CreateNodesResults } from './cargo-graph.js';
 

@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
-import { cargoFacts } from '@nx-cargo/cargo-workspace/dist/testing/cargo-metadata-oracle.js';
-import { manifestsBelow } from '@nx-cargo/cargo-workspace/dist/testing/manifests-below.js';
+import { cargoFacts, manifestsBelow } from '@nx-cargo/cargo-workspace/testing';
 import { createCargoDependencies } from './create-dependencies.js';
 import { createCargoNodes } from './create-nodes.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { workspaceInputsFiles } from './workspace-inputs.js';
-import { memoryFs } from '@nx-cargo/cargo-workspace/dist/testing/memory-file-system.js';
+import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
 
 const ROOT = `[workspace]
 members = ["app", "tool"]
