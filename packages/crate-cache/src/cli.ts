@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import * as path from 'node:path';
+import { ensureNativeClient, NativeClientError, PACKAGE_ROOT } from './native-client.js';
 import { CrateStore, defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
 
 const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
@@ -7,12 +9,16 @@ const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
   why-miss <crate>  what changed for the crate's last compiles (package or crate name)
   gc [--max-size S] evict least recently used entries down to S (default NX_CARGO_CRATE_CACHE_MAX_SIZE or 10G)
   clear             remove every entry
+  wrapper           print the RUSTC_WRAPPER to give cargo (the native client, built on first use),
+                    e.g. export RUSTC_WRAPPER="$(nx-cargo-crate-cache wrapper)"
 
 The store is NX_CARGO_CRATE_CACHE_DIR (default ~/.cache/nx-cargo/crates).`;
 
 export interface CliResult {
   code: number;
   stdout: string;
+  /** Warnings for a person, kept off stdout so `$(...)` gets only the answer. */
+  stderr?: string;
 }
 
 /** The CLI without process globals, so tests call it directly. */
@@ -39,11 +45,26 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
       const result = await store.gc({ maxBytes: parseSize(values['max-size'] ?? env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G') });
       return json ? ok(result) : { code: 0, stdout: `removed ${result.removedEntries} entries and ${result.removedBlobs} blobs, freed ${formatBytes(result.freedBytes)}\n` };
     }
+    case 'wrapper':
+      return wrapper(root, env, json);
     case 'clear':
       await store.clear();
       return json ? ok({ cleared: root }) : { code: 0, stdout: `cleared ${root}\n` };
     default:
       return { code: 2, stdout: `unknown command ${command}\n${USAGE}\n` };
+  }
+}
+
+/** The native client when it can be built, else the in-process wrapper with the reason on stderr. */
+async function wrapper(root: string, env: NodeJS.ProcessEnv, json: boolean): Promise<CliResult> {
+  try {
+    const client = await ensureNativeClient(root, env);
+    return json ? ok({ wrapper: client.wrapper, native: true }) : { code: 0, stdout: `${client.wrapper}\n` };
+  } catch (error) {
+    if (!(error instanceof NativeClientError)) throw error;
+    const fallback = path.join(PACKAGE_ROOT, 'bin', 'nx-cargo-rustc');
+    const stderr = `nx-cargo-crate-cache: ${error.message}; the in-process wrapper starts Node for every rustc call (~1.4x a cold build)\n`;
+    return json ? { ...ok({ wrapper: fallback, native: false, reason: error.message }), stderr } : { code: 0, stdout: `${fallback}\n`, stderr };
   }
 }
 

@@ -3,3 +3,4 @@ export { runCli } from './cli.js';
 export { CrateStore, defaultStoreRoot, type CacheEvent } from './store/index.js';
 export { parseDepInfo, type DepInfo } from './dep-info.js';
 export { which } from './key-inputs.js';
+export { ensureNativeClient, NativeClientError, serverSocket, type NativeClient } from './native-client.js';

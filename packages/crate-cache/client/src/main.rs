@@ -2,10 +2,14 @@
 //! cache is on. Starting Node for each call costs ~100 ms here, more than
 //! the whole overhead budget of a cold build, so this client only carries
 //! the call to a long-lived Node server (`dist/server/main.js`, one per
-//! store, started on demand) and runs rustc itself when the server says so:
-//! rustc must be this process's child to inherit cargo's jobserver fds.
-//! Anything unexpected falls back to the in-process wrapper, never to a
-//! failed build.
+//! store and package install, started on demand) and runs rustc itself when
+//! the server says so: rustc must be this process's child to inherit cargo's
+//! jobserver fds. Anything unexpected falls back to the in-process wrapper,
+//! never to a failed build.
+//!
+//! Built on first use by `src/native-client.ts`, which bakes in the package
+//! folder it belongs to and its build key (`NX_CARGO_CRATE_CACHE_PACKAGE`,
+//! `NX_CARGO_CRATE_CACHE_CLIENT_KEY`), so cargo can run it with no other setup.
 
 use std::env;
 use std::ffi::OsString;
@@ -31,11 +35,14 @@ fn main() {
         eprintln!("nx-cargo-rustc: expected to be called by cargo as RUSTC_WRAPPER: nx-cargo-rustc <rustc> <args...>");
         exit(2);
     }
-    let package = package_root();
+    let package = PathBuf::from(env!("NX_CARGO_CRATE_CACHE_PACKAGE"));
     if env::var_os("NX_CARGO_CRATE_CACHE_SERVER").map_or(false, |v| v == "off") {
         in_process(&package, &args);
     }
-    let socket = store_root().join("server.sock");
+    let store = store_root();
+    // The server and the in-process wrapper read the store from the environment; make it absolute for both.
+    env::set_var("NX_CARGO_CRATE_CACHE_DIR", &store);
+    let socket = store.join(format!("server-{}.sock", &env!("NX_CARGO_CRATE_CACHE_CLIENT_KEY")[..12]));
     // sun_path holds 108 bytes; a longer store path cannot have a socket.
     if socket.as_os_str().len() > 100 {
         in_process(&package, &args);
@@ -59,19 +66,15 @@ impl From<io::Error> for Fallback {
     }
 }
 
-/// `<package>/client/target/release/nx-cargo-rustc` → `<package>`.
-fn package_root() -> PathBuf {
-    let exe = env::current_exe().and_then(|p| p.canonicalize()).unwrap_or_default();
-    exe.ancestors().nth(4).map(Path::to_path_buf).unwrap_or_default()
-}
-
-/// Same rule as the TypeScript side's `defaultStoreRoot`.
+/// Same rule as the TypeScript side's `defaultStoreRoot`: NX_CARGO_CRATE_CACHE_DIR
+/// (relative to the current folder), else an absolute XDG_CACHE_HOME, else ~/.cache.
 fn store_root() -> PathBuf {
     if let Some(dir) = env::var_os("NX_CARGO_CRATE_CACHE_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
+        let dir = PathBuf::from(dir);
+        return if dir.is_absolute() { dir } else { env::current_dir().unwrap_or_default().join(dir) };
     }
-    if let Some(dir) = env::var_os("XDG_CACHE_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir).join("nx-cargo/crates");
+    if let Some(dir) = env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|d| d.is_absolute()) {
+        return dir.join("nx-cargo/crates");
     }
     PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cache/nx-cargo/crates")
 }

@@ -2,8 +2,9 @@
 import { runCli } from '../cli.js';
 
 runCli(process.argv.slice(2), process.env).then(
-  ({ code, stdout }) => {
+  ({ code, stdout, stderr }) => {
     process.stdout.write(stdout);
+    if (stderr) process.stderr.write(stderr);
     process.exitCode = code;
   },
   (error: Error) => {

@@ -12,9 +12,13 @@ const HEX = /^[0-9a-f]+$/;
  */
 export function defaultStoreRoot(env: NodeJS.ProcessEnv): string {
   if (env.NX_CARGO_CRATE_CACHE_DIR) return resolve(env.NX_CARGO_CRATE_CACHE_DIR);
+  return join(nxCargoCacheHome(env), 'crates');
+}
+
+/** `$XDG_CACHE_HOME/nx-cargo` (an absolute XDG_CACHE_HOME only, as the XDG spec requires), else `~/.cache/nx-cargo`. */
+export function nxCargoCacheHome(env: NodeJS.ProcessEnv): string {
   const xdg = env.XDG_CACHE_HOME;
-  const cacheHome = xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'nx-cargo', 'crates');
+  return join(xdg && xdg.startsWith('/') ? xdg : join(env.HOME || homedir(), '.cache'), 'nx-cargo');
 }
 
 /**

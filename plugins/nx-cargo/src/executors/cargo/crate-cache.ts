@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CrateStore, defaultStoreRoot, which, type CacheEvent } from '@nx-cargo/crate-cache';
+import { CrateStore, defaultStoreRoot, ensureNativeClient, NativeClientError, which, type CacheEvent } from '@nx-cargo/crate-cache';
 import { spawnProcessGroup } from './cargo-process.js';
 
 /** The executor's `crateCache` option: which rustc cache runs under cargo. */
@@ -34,18 +33,33 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
   if (option === 'kache' && !kache) throw new CrateCacheError('crateCache is "kache" but `kache` is not on PATH: install kache, or set the crateCache option to "builtin" or "auto".');
   if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: () => kacheSummary(kache, workspaceDir) };
   const session = randomUUID();
+  const storeRoot = defaultStoreRoot(env);
   return {
     kind: 'builtin',
-    env: { RUSTC_WRAPPER: builtinWrapper(), NX_CARGO_CRATE_CACHE_NODE: process.execPath, NX_CARGO_CRATE_CACHE_WORKSPACE: workspaceDir, NX_CARGO_CRATE_CACHE_SESSION: session },
-    summary: async () => summarize((await new CrateStore({ root: defaultStoreRoot(env) }).readEvents({ session })).map(fromBuiltin)),
+    env: { RUSTC_WRAPPER: await builtinWrapper(storeRoot, env), NX_CARGO_CRATE_CACHE_DIR: storeRoot, NX_CARGO_CRATE_CACHE_NODE: process.execPath, NX_CARGO_CRATE_CACHE_WORKSPACE: workspaceDir, NX_CARGO_CRATE_CACHE_SESSION: session },
+    summary: async () => summarize((await new CrateStore({ root: storeRoot }).readEvents({ session })).map(fromBuiltin)),
   };
 }
 
-/** The native client of @nx-cargo/crate-cache when built, else its shell shim (which runs the wrapper in Node). */
-function builtinWrapper(): string {
-  const root = dirname(require.resolve('@nx-cargo/crate-cache/package.json'));
-  const client = join(root, 'client', 'target', 'release', 'nx-cargo-rustc');
-  return existsSync(client) ? client : join(root, 'bin', 'nx-cargo-rustc');
+/** Said once per process: a batch of many tasks needs to hear it once. */
+let slowPathReported = false;
+
+/**
+ * The native client of @nx-cargo/crate-cache (built on first use), else its
+ * in-process wrapper, which starts Node for every rustc call: then the task
+ * says why, what it costs and how to fix it.
+ */
+async function builtinWrapper(storeRoot: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    return (await ensureNativeClient(storeRoot, env)).wrapper;
+  } catch (error) {
+    if (!(error instanceof NativeClientError)) throw error;
+    if (!slowPathReported) {
+      slowPathReported = true;
+      console.warn(`nx-cargo: crate cache: ${error.reason}, so every rustc call starts Node (about 1.4x a cold build). ${error.fix}.`);
+    }
+    return join(dirname(require.resolve('@nx-cargo/crate-cache/package.json')), 'bin', 'nx-cargo-rustc');
+  }
 }
 
 /** One event per unit, as both caches report them. */
