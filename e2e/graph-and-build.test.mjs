@@ -77,6 +77,25 @@ describe('a Cargo workspace under real nx', () => {
     assert.ok(existsSync(`${ws.root}/target/release/hello-cli`));
   });
 
+  it("caches a build for a target triple from the triple's folder, leaving the host build alone", () => {
+    const triple = execFileSync('rustc', ['-vV'], { encoding: 'utf8' }).match(/^host: (\S+)/m)[1];
+    const binary = `${ws.root}/target/${triple}/debug/hello-cli`;
+    // Nx keeps `--target` on its command line for itself: the triple is set where users set options.
+    ws.write('crates/hello-cli/project.json', JSON.stringify({ targets: { build: { options: { target: triple } } } }));
+    try {
+      ws.nxOk(['build', 'hello-cli']);
+      assert.ok(existsSync(binary));
+      rmSync(binary);
+      rmSync(`${ws.root}/target/debug/hello-cli`);
+      const restored = ws.nxOk(['build', 'hello-cli']);
+      assert.match(restored.output, FROM_CACHE);
+      assert.match(execFileSync(binary, { encoding: 'utf8' }), /Hi, world!/);
+      assert.equal(existsSync(`${ws.root}/target/debug/hello-cli`), false, "the host folder is not among this task's outputs");
+    } finally {
+      rmSync(`${ws.root}/crates/hello-cli/project.json`);
+    }
+  });
+
   it('returns cargo failure as task failure', () => {
     ws.write('crates/greet/src/lib.rs', 'pub fn greeting(name: &str) -> String { name }\n');
     const broken = ws.nx(['build', 'greet']);
@@ -94,7 +113,6 @@ describe('dev-dependencies reach tests, not builds', () => {
     ws.write('crates/testkit/src/lib.rs', 'pub fn sample() -> &\'static str { "Nx" }\n');
     ws.write('crates/greet/Cargo.toml', `${ws.read('crates/greet/Cargo.toml')}\n[dev-dependencies]\ntestkit = { path = "../testkit" }\n`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.root });
-    ws.nxOk(['sync']);
     ws.nxOk(['run-many', '-t', 'build,test', '-p', 'greet']);
   });
   after(() => ws.dispose());
@@ -122,7 +140,6 @@ describe('inputs declared in [package.metadata.nx]', () => {
     ws.copyFrom('e2e/fixtures/basic');
     ws.write('shared/data.txt', 'one\n');
     ws.write('crates/words/build.rs', 'fn main() { println!("cargo:rerun-if-changed=../../shared/data.txt"); }\n');
-    ws.nxOk(['sync']);
     ws.nxOk(['build', 'words']);
   });
   after(() => ws.dispose());
@@ -172,7 +189,6 @@ describe('bad input', () => {
     const path = `${dirname(process.execPath)}:/usr/bin:/bin`;
     assert.equal(existsSync('/usr/bin/cargo'), false, 'this check needs a machine without /usr/bin/cargo');
     ws.copyFrom('e2e/fixtures/basic/Cargo.lock', 'Cargo.lock');
-    ws.nxOk(['sync'], { PATH: path });
     const projects = ws.nxOk(['show', 'projects', '--json'], { PATH: path });
     assert.ok(JSON.parse(projects.stdout).includes('greet'));
     const build = ws.nx(['build', 'greet', '--skip-nx-cache'], { PATH: path });

@@ -8,3 +8,4 @@ export { parseLockfile, externalClosure, closureDigest, lockPackageHash, lockPac
 export { isExcludedFromWorkspace, isListedMember } from './member-globs.js';
 export { isTable, parseToml, stringList, type TomlTable } from './toml.js';
 export { dirOf, joinPath } from './paths.js';
+export { artifactFamily, artifactFileNames, hostArtifactFamily, type ArtifactFamily } from './artifacts.js';

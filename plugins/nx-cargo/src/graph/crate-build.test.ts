@@ -32,6 +32,14 @@ describe('describeBuild', () => {
     assert.equal(describeIn(files, pkg([])).targetDir, 'ignored');
   });
 
+  it("names the artifacts for build.target from the nearest config that sets it, and the host's otherwise", () => {
+    const crate = pkg([target('demo', ['cdylib']), target('tool', ['bin'])], { workspaceDir: 'rust', dir: 'rust/demo' });
+    const files = { 'rust/.cargo/config.toml': '[build]\ntarget-dir = "out"\n', '.cargo/config.toml': '[build]\ntarget = "x86_64-pc-windows-msvc"\n' };
+    const build = describeIn(files, crate);
+    assert.deepEqual({ target: build.target, targetDir: build.targetDir, artifacts: build.artifacts }, { target: 'x86_64-pc-windows-msvc', targetDir: 'rust/out', artifacts: ['demo.dll', 'demo.dll.lib', 'demo.pdb', 'tool.exe', 'tool.pdb'] });
+    assert.equal(describeIn({}, crate).target, undefined, 'no triple: the host');
+  });
+
   it('lets CARGO_TARGET_DIR win over any config', () => {
     assert.equal(describeIn({ '.cargo/config.toml': '[build]\ntarget-dir = "ignored"\n' }, pkg([]), 'out/env-target').targetDir, 'out/env-target');
   });

@@ -1,4 +1,4 @@
-import { dirOf, isTable, joinPath, parseToml, type CargoPackage, type FileSystem } from '@nx-cargo/cargo-workspace';
+import { artifactFamily, artifactFileNames, dirOf, hostArtifactFamily, isTable, joinPath, parseToml, type CargoPackage, type FileSystem, type TomlTable } from '@nx-cargo/cargo-workspace';
 import type { CrateBuild } from './inferred-targets.js';
 
 /** What the repository holds besides the crate: CARGO_TARGET_DIR and the package.json files Nx found. */
@@ -10,11 +10,14 @@ export interface BuildSurroundings {
 
 /** What building `pkg` produces and where, from its targets, cargo config and package.json. */
 export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: BuildSurroundings): CrateBuild {
+  const config = buildConfig(fs, pkg.workspaceDir);
+  const family = config.target ? artifactFamily(config.target) : hostArtifactFamily(process.platform);
   const build: CrateBuild = {
     root: pkg.dir || '.',
-    targetDir: surroundings.cargoTargetDir ?? targetDir(fs, pkg.workspaceDir),
-    artifacts: artifacts(pkg),
+    targetDir: surroundings.cargoTargetDir ?? config.targetDir ?? joinPath(pkg.workspaceDir, 'target'),
+    artifacts: [...new Set(pkg.targets.flatMap((target) => artifactFileNames(target, family)))],
   };
+  if (config.target) build.target = config.target;
   const bin = defaultBinary(pkg);
   if (bin !== undefined) build.defaultBinary = bin;
   // Only a package.json Nx listed is read: looking for absent ones would make every crate folder a graph input.
@@ -22,17 +25,6 @@ export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: B
   const napi = surroundings.packageJsonFiles.has(packageJson) ? napiConfig(fs.readFile(packageJson), pkg) : undefined;
   if (napi) build.napi = napi;
   return build;
-}
-
-/** Final artifacts as cargo names them on Linux: binaries, and cdylib/staticlib files of the lib. */
-function artifacts(pkg: CargoPackage): string[] {
-  const files: string[] = [];
-  for (const target of pkg.targets) {
-    if (target.kind.includes('bin')) files.push(target.name);
-    if (target.crateTypes.includes('cdylib')) files.push(`lib${target.name}.so`);
-    if (target.crateTypes.includes('staticlib')) files.push(`lib${target.name}.a`);
-  }
-  return files;
 }
 
 /** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
@@ -46,26 +38,36 @@ function defaultBinary(pkg: CargoPackage): string | undefined {
 }
 
 /**
- * The target folder cargo uses when run in `workspaceDir`: `build.target-dir`
- * from the nearest `.cargo/config.toml` at or above it (relative to the
- * folder holding `.cargo`), else `<workspace>/target`.
+ * `[build] target-dir` and `target` as cargo sees them when run in
+ * `workspaceDir`: the nearest `.cargo/config.toml` at or above it that sets
+ * each (cargo merges the files, nearer first); target-dir is relative to the
+ * folder holding `.cargo`.
  */
-function targetDir(fs: FileSystem, workspaceDir: string): string {
+function buildConfig(fs: FileSystem, workspaceDir: string): { targetDir?: string; target?: string } {
+  const found: { targetDir?: string; target?: string } = {};
   for (let dir = workspaceDir; ; dir = dirOf(dir)) {
-    for (const name of ['config.toml', 'config']) {
-      const file = joinPath(dir, '.cargo', name);
-      const text = fs.readFile(file);
-      if (text === undefined) continue;
-      try {
-        const build = parseToml(file, text).build;
-        if (isTable(build) && typeof build['target-dir'] === 'string') return joinPath(dir, build['target-dir']);
-      } catch {
-        // cargo reports a broken config itself when it runs.
-      }
-      break;
-    }
-    if (dir === '') return joinPath(workspaceDir, 'target');
+    const build = configBuildTable(fs, dir);
+    if (found.targetDir === undefined && typeof build?.['target-dir'] === 'string') found.targetDir = joinPath(dir, build['target-dir']);
+    // A list of targets builds each into its own folder: no single artifact set to name.
+    if (found.target === undefined && typeof build?.target === 'string') found.target = build.target;
+    if (dir === '') return found;
   }
+}
+
+function configBuildTable(fs: FileSystem, dir: string): TomlTable | undefined {
+  for (const name of ['config.toml', 'config']) {
+    const file = joinPath(dir, '.cargo', name);
+    const text = fs.readFile(file);
+    if (text === undefined) continue;
+    try {
+      const build = parseToml(file, text).build;
+      return isTable(build) ? build : undefined;
+    } catch {
+      // cargo reports a broken config itself when it runs.
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** A napi-rs package: package.json beside Cargo.toml with a `napi` entry. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeCargoGraph, toCreateNodesResults } from './cargo-graph.js';
 import type { NxCargoPluginOptions } from './options.js';
-import { memoryFs } from '@nx-cargo/cargo-workspace/dist/testing/memory-file-system.js';
+import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
 
 const FILES = {
   'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n\n[workspace.package]\nedition = "2021"\nlicense = "MIT"\n',
@@ -63,12 +63,12 @@ describe('inferred targets and their workspace-level inputs', () => {
     assert.deepEqual(of('check').externals, ['nx-cargo:.nx-cargo/profile.dev.txt']);
     assert.deepEqual(of('test').externals, ['nx-cargo:crates/testkit/.nx-cargo-inputs.txt', 'nx-cargo:.nx-cargo/profile.test.txt', 'nx-cargo:.nx-cargo/profile.dev.txt']);
     assert.deepEqual(of('build-release').externals, ['nx-cargo:.nx-cargo/profile.release.txt']);
-    assert.deepEqual(targets['build-release'].options, { command: 'build', package: 'app', cwd: '.', release: true, profileDir: 'release' });
+    assert.deepEqual(targets['build-release'].options, { command: 'build', package: 'app', cwd: '.', release: true, target: '.', profileDir: 'release' });
     assert.deepEqual(of('test-release').externals, ['nx-cargo:crates/testkit/.nx-cargo-inputs.txt', 'nx-cargo:.nx-cargo/profile.bench.txt', 'nx-cargo:.nx-cargo/profile.release.txt']);
     assert.deepEqual(of('fmt').externals, []);
     // A configuration cannot have inputs of its own in Nx: only `run`, never cached, keeps one.
     assert.deepEqual(Object.keys(targets).filter((name) => targets[name].configurations !== undefined), ['run']);
-    assert.deepEqual(targets.build.syncGenerators, ['nx-cargo:sync']);
+    assert.equal(targets.build.syncGenerators, undefined, 'a task never waits for the inputs files: nx-cargo:sync is a global sync generator');
   });
 
   it('testOnlyOmitInputs leaves out what it names, for negative controls', () => {

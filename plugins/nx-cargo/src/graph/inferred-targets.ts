@@ -1,4 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { HOST_TARGET } from '../executors/cargo/cargo-args.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
 import type { CrateSources } from './crate-sources.js';
@@ -29,8 +30,10 @@ export interface CrateBuild {
   root: string;
   /** Repo-relative folder cargo writes to (`target`, or `build.target-dir`). */
   targetDir: string;
-  /** Final artifacts' file names inside the profile folder: binaries, cdylib and staticlib files. */
+  /** Final artifacts' file names inside the profile folder, as cargo names them for the target platform. */
   artifacts: string[];
+  /** `[build] target` of the workspace's cargo config, when it names one triple. */
+  target?: string;
   /** The binary `run` starts: '' when cargo must be told, absent without binaries. */
   defaultBinary?: string;
   /** Set for a napi-rs package (a `napi` entry in the crate's package.json). */
@@ -43,9 +46,6 @@ export interface CrateWorkspaceInputs {
   devDependencies: string[];
   profilesOf?: string;
 }
-
-/** The sync generator that writes the files the inputs name (`nx sync`). */
-const SYNC_GENERATOR = 'nx-cargo:sync';
 
 /**
  * The targets every crate gets, plus `run` for crates with binaries. Each
@@ -94,7 +94,6 @@ export function inferTargets(
     cache: true,
     inputs: inputsFor(command, profile),
     options: { command, package: metadata.package, cwd: metadata.workspaceDir || '.', ...extra },
-    syncGenerators: [SYNC_GENERATOR],
   });
   const targets: Record<string, TargetConfiguration> = {
     build: crate.napi ? napiBuild(crate, inputsFor('build', 'dev'), false) : cargoBuild(crate, cargo('build', 'dev'), 'debug'),
@@ -120,15 +119,17 @@ export function inferTargets(
 }
 
 /**
- * `cargo build`, caching only the final artifacts (never the target folder):
- * `profileDir` names the folder the profile writes to (`debug`, `release`),
- * where the outputs are taken from.
+ * `cargo build`, caching only the final artifacts (never the target folder),
+ * from `<target dir>/<triple>/<profile>/`: `target` is the triple (`.`, the
+ * host, puts them straight under the target dir, as cargo does without
+ * `--target`), so `nx build x --target=<triple>` caches the right files;
+ * `profileDir` names the folder the profile writes to (`debug`, `release`).
  */
 function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutorOptions>, profileDir: string): TargetConfiguration<CargoExecutorOptions> {
   return {
     ...target,
-    options: { ...(target.options as CargoExecutorOptions), profileDir },
-    outputs: crate.artifacts.map((file) => `{workspaceRoot}/${crate.targetDir}/{options.profileDir}/${file}`),
+    options: { ...(target.options as CargoExecutorOptions), target: crate.target ?? HOST_TARGET, profileDir },
+    outputs: crate.artifacts.map((file) => `{workspaceRoot}/${crate.targetDir}/{options.target}/{options.profileDir}/${file}`),
   };
 }
 
@@ -140,7 +141,6 @@ function napiBuild(crate: CrateBuild, inputs: TargetConfiguration['inputs'], rel
     inputs,
     options: release ? { cwd: crate.root, release: true } : { cwd: crate.root },
     outputs: napiOutputs(crate),
-    syncGenerators: [SYNC_GENERATOR],
   };
 }
 

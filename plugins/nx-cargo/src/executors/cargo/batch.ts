@@ -1,13 +1,14 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
-import { cargoArgs } from './cargo-args.js';
+import { cargoArgs, targetArgs } from './cargo-args.js';
 import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { rootsChangedByBatch } from './feature-guard.js';
 import { taskProfileProblem } from './profile-guard.js';
+import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
 
 interface TaskResult {
@@ -56,7 +57,7 @@ async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<Ta
   const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], { cwd, stdout: 'pipe', stderr: 'pipe', env: crateCache.env });
   const result = await child;
   const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n`;
-  return done(task.id, result.exitCode === 0, `${output}${await cacheLine(crateCache)}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
+  return done(task.id, result.exitCode === 0, `${noticeLine(task)}${output}${await cacheLine(crateCache)}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
 }
 
 /** The crate cache for one cargo process, or the message saying why the option cannot be honoured. */
@@ -133,7 +134,7 @@ async function splitByFeatures(tasks: PlannedTask[], context: ExecutorContext): 
   const options = tasks[0].options;
   const edges = options.command === 'test' ? 'features,normal,build,dev' : 'features,normal,build';
   const args = ['tree', '-e', edges, '--prefix', 'depth', '-f', '{p}', ...tasks.flatMap((task) => ['-p', task.options.package])];
-  if (options.target) args.push('--target', options.target);
+  args.push(...targetArgs(options));
   const { child } = await spawnProcessGroup('cargo', args, { cwd: join(context.root, options.cwd), stdout: 'pipe', stderr: 'pipe' });
   const result = await child;
   // Without cargo's own feature graph nothing proves sharing is safe.
@@ -164,7 +165,12 @@ function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMe
 
 async function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, crateCache: CrateCache, sharedBy: number, failed: readonly string[] = []): Promise<TaskResult> {
   const status = success ? `${outcome.compiled} units compiled, ${outcome.fresh} fresh` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
-  return done(task.id, success, `${outcome.diagnostics.join('')}${await cacheLine(crateCache, sharedBy)}${summaryLine(task, success, startTime, status)}`, startTime);
+  return done(task.id, success, `${noticeLine(task)}${outcome.diagnostics.join('')}${await cacheLine(crateCache, sharedBy)}${summaryLine(task, success, startTime, status)}`, startTime);
+}
+
+function noticeLine(task: PlannedTask): string {
+  const notice = buildTargetNotice(task.options, process.env);
+  return notice ? `nx-cargo: ${notice}\n` : '';
 }
 
 /** The one line a task prints when it ends. */

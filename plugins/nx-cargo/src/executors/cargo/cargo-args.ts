@@ -1,6 +1,19 @@
 import type { CargoExecutorOptions } from './schema.js';
 
 /**
+ * The `target` option's value for "no --target" (the host): a path segment
+ * that joins away in the build outputs (`target/{options.target}/debug/x`),
+ * since Nx drops an output whose `{options.x}` is unset (and, before Nx 24,
+ * empty).
+ */
+export const HOST_TARGET = '.';
+
+/** `--target <triple>`, or nothing for the host. */
+export function targetArgs(options: Pick<CargoExecutorOptions, 'target'>): string[] {
+  return options.target && options.target !== HOST_TARGET ? ['--target', options.target] : [];
+}
+
+/**
  * The argv (after `cargo`) for a task, or for several tasks that differ only
  * in their package (a batch); pure so it can be tested alone.
  */
@@ -14,7 +27,7 @@ export function cargoArgs(options: CargoExecutorOptions, packages: readonly stri
   if (features.length > 0) args.push('--features', features.join(','));
   if (options.allFeatures) args.push('--all-features');
   if (options.noDefaultFeatures) args.push('--no-default-features');
-  if (options.target) args.push('--target', options.target);
+  args.push(...targetArgs(options));
   if (options.bin) args.push('--bin', options.bin);
   return [...args, ...argList(options.args)];
 }

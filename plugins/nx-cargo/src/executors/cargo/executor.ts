@@ -4,6 +4,7 @@ import { cargoArgs } from './cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { CrateCacheError, setUpCrateCache } from './crate-cache.js';
 import { taskProfileProblem } from './profile-guard.js';
+import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
 
 /**
@@ -21,6 +22,8 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     console.error(`nx-cargo: ${profileProblem}`);
     return { success: false };
   }
+  const notice = buildTargetNotice(options, process.env);
+  if (notice) console.warn(`nx-cargo: ${notice}`);
   const cwd = join(context.root, options.cwd);
   const crateCache = await setUpCrateCache(options.crateCache, cwd).catch((error: unknown) => {
     if (error instanceof CrateCacheError) return error;

@@ -10,7 +10,7 @@ export interface CargoExecutorOptions {
   features?: string[] | string;
   allFeatures?: boolean;
   noDefaultFeatures?: boolean;
-  /** Target triple (`--target`). */
+  /** Target triple (`--target`); `.` (the default of build targets) builds for the host without `--target`. */
   target?: string;
   /** Binary for `run`. */
   bin?: string;
