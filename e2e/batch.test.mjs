@@ -22,8 +22,6 @@ describe('batch run-many on a generated workspace', () => {
     ws = new NxWorkspace();
     summary = generateRepo(join(ws.root, 'rust'), { crates: 12, seed: 3, variety: false, externalDeps: false });
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
-    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
   });
   after(() => ws.dispose());
 
@@ -79,7 +77,6 @@ describe('batch run-many on a generated workspace', () => {
     ws.write('rust/crates/tool-bin/src/main.rs', 'fn main() { println!("tool"); }\n');
     // A new member changes Cargo.lock; commit-ready lockfile first, as a user would.
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
-    ws.nxOk(['sync']);
     ws.nxOk(['run-many', '-t', 'build,test']);
     rmSync(join(ws.root, 'rust/target'), { recursive: true });
     const rerun = ws.nxOk(['run-many', '-t', 'build,test']);

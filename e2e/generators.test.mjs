@@ -41,8 +41,6 @@ describe('nx-cargo generators under real nx', () => {
   });
 
   it('builds and tests the generated crates', () => {
-    // Nx stops outside a terminal while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
     const run = ws.nxOk(['run-many', '-t', 'build,test', '--output-style=static']);
     assert.match(run.output, /Successfully ran targets build, test for 2 projects/);
     assert.match(run.output, /test tests::adds \.\.\. ok/);

@@ -18,12 +18,13 @@ describe('init generator', () => {
     assert.equal(readJson(tree, 'nx.json').affected.defaultBase, 'main');
   });
 
-  it('lets Nx apply sync generators before tasks, unless nx.json says otherwise', async () => {
+  it('registers nx-cargo:sync as a global sync generator once, keeping the rest of sync', async () => {
     await initGenerator(tree, {});
-    assert.deepEqual(readJson(tree, 'nx.json').sync, { applyChanges: true });
-    tree.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { applyChanges: false } }));
+    assert.deepEqual(readJson(tree, 'nx.json').sync, { globalGenerators: ['nx-cargo:sync'] });
+    tree.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { applyChanges: false, globalGenerators: ['@nx/js:typescript-sync'] } }));
     await initGenerator(tree, {});
-    assert.deepEqual(readJson(tree, 'nx.json').sync, { applyChanges: false });
+    await initGenerator(tree, {});
+    assert.deepEqual(readJson(tree, 'nx.json').sync, { applyChanges: false, globalGenerators: ['@nx/js:typescript-sync', 'nx-cargo:sync'] });
   });
 
   it('does not register the plugin again in string form', async () => {

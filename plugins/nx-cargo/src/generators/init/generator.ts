@@ -1,4 +1,5 @@
-import { readNxJson, updateNxJson, type NxJsonConfiguration, type Tree } from '@nx/devkit';
+import type { NxJsonConfiguration, Tree } from '@nx/devkit';
+import { readNxJson, updateNxJson } from '../../nx-devkit.js';
 import type { InitGeneratorSchema } from './schema.js';
 
 export const PLUGIN_NAME = 'nx-cargo';
@@ -6,11 +7,15 @@ export const PLUGIN_NAME = 'nx-cargo';
 /** The root manifest `init` writes: a virtual workspace whose crates live under crates/. */
 export const ROOT_MANIFEST = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n';
 
+/** The sync generator that writes the files `nx affected` needs (`nx sync`, checked by `nx sync:check`). */
+export const SYNC_GENERATOR = 'nx-cargo:sync';
+
 /**
- * `nx g nx-cargo:init`: registers the plugin, lets Nx apply sync generators
- * before tasks (the plugin's `nx-cargo:sync` writes its inputs files), creates
- * a root virtual Cargo workspace when there is no root Cargo.toml, and ignores
- * `target`. Running it again changes nothing.
+ * `nx g nx-cargo:init`: registers the plugin and its sync generator as a
+ * global one (run by `nx sync`, checked by `nx sync:check`, never blocking a
+ * task: task hashes do not read its files), creates a root virtual Cargo
+ * workspace when there is no root Cargo.toml, and ignores `target`. Running
+ * it again changes nothing.
  */
 export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = {}): Promise<void> {
   registerPlugin(tree);
@@ -29,13 +34,13 @@ export function registerPlugin(tree: Tree): void {
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
   const plugins = nxJson.plugins ?? [];
   const registered = plugins.some(isThisPlugin);
-  // Without it, a task run outside a terminal stops while the sync generator has files to write; an explicit choice stays.
-  const decidedSync = nxJson.sync?.applyChanges !== undefined;
-  if (registered && decidedSync) return;
+  const globalGenerators = nxJson.sync?.globalGenerators ?? [];
+  const syncRegistered = globalGenerators.includes(SYNC_GENERATOR);
+  if (registered && syncRegistered) return;
   const updated = {
     ...nxJson,
     plugins: registered ? plugins : [...plugins, PLUGIN_NAME],
-    sync: decidedSync ? nxJson.sync : { ...nxJson.sync, applyChanges: true },
+    sync: { ...nxJson.sync, globalGenerators: syncRegistered ? globalGenerators : [...globalGenerators, SYNC_GENERATOR] },
   };
   // updateNxJson does nothing at all when nx.json is missing.
   if (tree.exists('nx.json')) updateNxJson(tree, updated);
