@@ -1,4 +1,5 @@
-import { logger, visitNotIgnoredFiles, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { globAsync, logger } from '../../nx-devkit.js';
 import { posix } from 'node:path';
 import { initGenerator } from '../init/generator.js';
 import { validatePackageName } from './package-name.js';
@@ -40,7 +41,7 @@ export async function generateCrate(tree: Tree, options: CrateOptions, kind: Cra
   const workspace = enclosingWorkspace(tree, dir);
   if (workspace) {
     const member = workspace.dir === '' ? dir : posix.relative(workspace.dir, dir);
-    assertNameFree(tree, workspace, name);
+    await assertNameFree(tree, workspace, name);
     if (!isWorkspaceMember(workspace.workspace, member)) {
       const text = tree.read(workspace.manifestFile, 'utf-8') ?? '';
       tree.write(workspace.manifestFile, addWorkspaceMember(workspace.manifestFile, text, member));
@@ -84,22 +85,23 @@ function enclosingWorkspace(tree: Tree, crateDir: string): EnclosingWorkspace | 
 }
 
 /** Two packages of one name in a workspace make cargo fail: say so before writing anything. */
-function assertNameFree(tree: Tree, workspace: EnclosingWorkspace, name: string): void {
+async function assertNameFree(tree: Tree, workspace: EnclosingWorkspace, name: string): Promise<void> {
   const clash = (manifest: TomlTable) => isTable(manifest.package) && manifest.package.name === name;
   if (clash(workspace.manifest)) throw new Error(`the workspace root ${workspace.manifestFile} is already a package named \`${name}\`: choose another name`);
-  visitNotIgnoredFiles(tree, workspace.dir, (file) => {
-    if (posix.basename(file) !== 'Cargo.toml' || file === workspace.manifestFile) return;
+  const pattern = workspace.dir === '' ? '**/Cargo.toml' : `${workspace.dir}/**/Cargo.toml`;
+  for (const file of await globAsync(tree, [pattern])) {
+    if (file === workspace.manifestFile) continue;
     const dir = posix.dirname(file);
     const member = workspace.dir === '' ? dir : posix.relative(workspace.dir, dir);
-    if (!isWorkspaceMember(workspace.workspace, member)) return;
+    if (!isWorkspaceMember(workspace.workspace, member)) continue;
     let manifest: TomlTable;
     try {
       manifest = parseToml(file, tree.read(file, 'utf-8') ?? '');
     } catch {
-      return;
+      continue;
     }
     if (clash(manifest)) throw new Error(`the workspace ${workspace.manifestFile} already has a package named \`${name}\` (${file}): choose another name`);
-  });
+  }
 }
 
 function packageManifest(name: string, inheritVersion: boolean, inheritEdition: boolean): string {

@@ -1,4 +1,5 @@
-import { globAsync, readNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { globAsync, readNxJson } from '../../nx-devkit.js';
 import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { describeCargoGraph } from '../../graph/cargo-graph.js';
