@@ -8,17 +8,15 @@
 // task hashes, change by change.)
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { generateRepo } from '../tools/generate/cargo-workspace.mjs';
-import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 import { cargoMetadata, membersReaching, withChecksum } from './support/cargo-lock.mjs';
 
-const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
-const CLI = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')).bin['nx-cargo-affected']);
 const FIXTURE = 'packages/cargo-workspace/fixtures/lockfiles/workspace-v4';
 const REGEX_CHECKSUM = '48aaa5748ba571fb95cd2c85c09f629215d3a6ece942baa100950af03a34f733';
 const ALL_CRATES = ['app', 'itoa', 'memchr', 'shared', 'tool'];
@@ -26,7 +24,7 @@ const ITOA_CHECKSUM = '1aab8fc367588b89dcee83ab0fd66b72b50b72fa1904d7095045ace2b
 
 /**
  * Commits the workspace on `main` with another checksum for one lock entry
- * (cargo rejects it against Debian's sources), then restores the real one
+ * (cargo would reject it against crates.io), then restores the real one
  * on `branch`, as `cargo update` would: a lock-only change to one external
  * package. Each commit holds the inputs files `nx sync` writes, as CI's
  * `nx sync:check` requires. Returns the base commit.
@@ -60,7 +58,7 @@ describe('nx-cargo-affected', () => {
   after(() => ws.dispose());
 
   const helper = (args) => {
-    const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(process.execPath, [ws.bin('nx-cargo-affected'), ...args], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
   };
   const printed = (args) => {
@@ -174,7 +172,7 @@ describe('nx-cargo-affected in an Nx workspace below the git root, run from a cr
   after(() => rmSync(repo, { recursive: true, force: true }));
 
   const printed = (args) => {
-    const result = spawnSync(process.execPath, [CLI, ...args, '--print', '--json'], { cwd: join(ws.root, 'tool'), env: ws.nxEnv(), encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [ws.bin('nx-cargo-affected'), ...args, '--print', '--json'], { cwd: join(ws.root, 'tool'), env: ws.nxEnv(), encoding: 'utf8' });
     assert.equal(result.status, 0, result.stdout + result.stderr);
     return JSON.parse(result.stdout);
   };
@@ -198,12 +196,12 @@ describe('nx-cargo-affected on 100 crates', () => {
   before(() => {
     ws = new NxWorkspace();
     const summary = generateRepo(join(ws.root, 'rust'), { crates: 100, seed: 5, variety: false, externalDeps: false });
-    ws.copyFrom(`${FIXTURE}/.cargo`, 'rust/.cargo');
     // One crate that nothing depends on uses an external crate: a lock bump of it reaches that crate alone.
     const dependedOn = new Set(summary.packages.flatMap((pkg) => pkg.dependencies.map((dep) => dep.name)));
     user = summary.packages.find((pkg) => !dependedOn.has(pkg.name));
     const manifest = `rust/${user.dir}/Cargo.toml`;
-    ws.write(manifest, `${ws.read(manifest)}\n[dependencies.itoa]\nversion = "1"\n`);
+    // Pinned to the version the fixtures fetch, so the offline resolve is the same everywhere.
+    ws.write(manifest, `${ws.read(manifest)}\n[dependencies.itoa]\nversion = "=1.0.1"\n`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: join(ws.root, 'rust') });
     commitChecksumBump(ws, 'rust/Cargo.lock', ITOA_CHECKSUM, 'bump');
   });
@@ -212,7 +210,7 @@ describe('nx-cargo-affected on 100 crates', () => {
   it('picks the one crate a lock bump reaches, plainly after nx sync and with the helper without', () => {
     const plainAffected = () => JSON.parse(ws.nxOk(['show', 'projects', '--affected', '--base=main', '-t', 'build', '--json']).stdout);
     const plain = plainAffected();
-    const precise = spawnSync(process.execPath, [CLI, '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' });
+    const precise = spawnSync(process.execPath, [ws.bin('nx-cargo-affected'), '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' });
     assert.equal(precise.status, 0, precise.stderr);
     const { projects } = JSON.parse(precise.stdout);
     // The same change committed without running nx sync: plain affected is blind to it, the helper is not.
@@ -220,7 +218,7 @@ describe('nx-cargo-affected on 100 crates', () => {
     ws.write('rust/Cargo.lock', ws.git('show', 'bump:rust/Cargo.lock'));
     ws.git('commit', '--quiet', '-am', 'checksum, inputs files not synced');
     const unsynced = plainAffected();
-    const helperUnsynced = JSON.parse(spawnSync(process.execPath, [CLI, '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' }).stdout).projects;
+    const helperUnsynced = JSON.parse(spawnSync(process.execPath, [ws.bin('nx-cargo-affected'), '--base', 'main', '-t', 'build', '--print', '--json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' }).stdout).projects;
     console.log(
       `lock bump reaching 1 of 100 crates: plain nx affected ${plain.length} projects (inputs files synced), ${unsynced.length} (not synced: what nx sync:check in CI prevents); nx-cargo-affected ${projects.length} (${projects.join(', ')}), ${helperUnsynced.length} without synced files`,
     );

@@ -4,13 +4,10 @@
 // exactly those two, and is silent once they are declared.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
-const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
-const CLI = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')).bin['nx-cargo-audit']);
 const FROM_CACHE = /\[local cache\]/;
 const FILE_FINDING =
   'crates/app reads shared/data.txt (include_str!), not among app:build\'s inputs: add "{workspaceRoot}/shared/data.txt" to [package.metadata.nx] inputs in crates/app/Cargo.toml';
@@ -27,7 +24,7 @@ describe('nx-cargo-audit', () => {
 
   /** Runs the audit in the workspace root as `npx nx-cargo-audit` would; APP_MODE=dev unless `env` says otherwise. */
   const audit = (args, env = {}) => {
-    const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ws.root, env: ws.nxEnv({ APP_MODE: 'dev', ...env }), encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [ws.bin('nx-cargo-audit'), ...args], { cwd: ws.root, env: ws.nxEnv({ APP_MODE: 'dev', ...env }), encoding: 'utf8' });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   };
   const findings = (result) => result.stdout.split('\n').filter((line) => line.startsWith('  ')).map((line) => line.trim());

@@ -5,10 +5,7 @@ import { readdirSync, readFileSync, truncateSync, writeFileSync, chmodSync } fro
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { REPO_ROOT } from '../tools/support/nx-workspace.mjs';
-import { cargo, cargoAsync, cleanTarget, freshWorkspace, newStore, runBinary, sorted } from './support/crate-cache-scenario.mjs';
-
-const CLI = join(REPO_ROOT, 'packages/crate-cache/dist/bin/cli.js');
+import { CACHE_CLI, cargo, cargoAsync, cleanTarget, freshWorkspace, newStore, runBinary, sorted } from './support/crate-cache-scenario.mjs';
 
 /** How many times each unit was compiled across several runs. */
 function compileCounts(runs) {
@@ -56,7 +53,7 @@ function damagedRebuild(damage, cache = 'builtin') {
   if (cache === 'builtin') damage(blobOf(store, 'words', '.rlib'));
   cleanTarget(workspace);
   const rebuild = cargo(workspace, { store, cache });
-  const stats = JSON.parse(execFileSync(process.execPath, [CLI, 'stats', '--json'], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' }));
+  const stats = JSON.parse(execFileSync(process.execPath, [CACHE_CLI, 'stats', '--json'], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' }));
   return { rebuild, stats, workspace };
 }
 
@@ -99,7 +96,7 @@ test('without the server (the native client falls back to the Node wrapper), a w
 });
 
 function cli(store, ...args) {
-  return execFileSync(process.execPath, [CLI, ...args], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' });
+  return execFileSync(process.execPath, [CACHE_CLI, ...args], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' });
 }
 
 test('why-miss names the input that changed; gc and clear empty the store', () => {

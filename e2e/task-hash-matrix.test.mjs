@@ -1,5 +1,5 @@
 // Which task hashes a change alters, with real nx on a workspace with external
-// crates from Debian: one change at a time, the set of tasks (build, test,
+// crates from crates.io: one change at a time, the set of tasks (build, test,
 // build-release, test-release of every crate) whose Nx hash changed must
 // equal the set computed here from cargo's own view (`cargo metadata`, the
 // manifests, the two lockfiles, cargo's documented profile selection), never
@@ -20,13 +20,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parse } from 'smol-toml';
-import { NxWorkspace, REPO_ROOT } from '../tools/support/nx-workspace.mjs';
+import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 import { taskHashes } from '../tools/support/task-hashes.mjs';
 import { cargoMetadata, changedLockPackages, membersReaching, packageKey, withChecksum } from './support/cargo-lock.mjs';
 
 const FIXTURE = 'e2e/fixtures/task-hash-matrix';
-const PLUGIN = join(REPO_ROOT, 'plugins/nx-cargo');
-const HELPER = join(PLUGIN, JSON.parse(readFileSync(join(PLUGIN, 'package.json'), 'utf8')).bin['nx-cargo-affected']);
 const TARGETS = ['build', 'test', 'build-release', 'test-release'];
 /** The profiles each target builds with: cargo's profile selection (`test` inherits `dev`, `bench` inherits `release`). */
 const PROFILES = { build: ['dev'], test: ['test', 'dev'], 'build-release': ['release'], 'test-release': ['bench', 'release'] };
@@ -224,7 +222,7 @@ describe('task hashes, change by change', () => {
     it(`negative control: without the ${omitted} input, the same assertion fails on the changes it carries`, () => {
       ws.git('checkout', '--quiet', '-b', `control-${omitted}`, 'main');
       try {
-        ws.write('nx.json', JSON.stringify({ plugins: [{ plugin: 'nx-cargo', options: { testOnlyOmitInputs: [omitted] } }], sync: { applyChanges: true } }, null, 2));
+        ws.write('nx.json', JSON.stringify({ plugins: [{ plugin: 'nx-cargo', options: { testOnlyOmitInputs: [omitted] } }], sync: { globalGenerators: ['nx-cargo:sync'] } }, null, 2));
         ws.git('commit', '--quiet', '-am', `control: ${omitted} left out`);
         const results = runMatrix(ws, facts);
         print(`negative control, ${omitted} left out:`, results.filter(({ change }) => change.carries === omitted));
@@ -257,8 +255,8 @@ describe('task hashes, change by change', () => {
         ws.git('add', '-A');
         ws.git('commit', '--quiet', '-m', change.name);
         assert.deepEqual(changedTasks(base, hashes(ws)), expected, `hashes after nx sync, ${change.name}`);
-        const plain = affectedTasks([process.execPath, join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js'), 'affected', '--base=main']);
-        const precise = affectedTasks([process.execPath, HELPER, '--base', 'main']);
+        const plain = affectedTasks([process.execPath, ws.packages.nxBin, 'affected', '--base=main']);
+        const precise = affectedTasks([process.execPath, ws.bin('nx-cargo-affected'), '--base', 'main']);
         lines.push(`  ${change.name}: changed ${expected.length}, plain nx affected ${plain.length}, nx-cargo-affected ${precise.length}`);
         assert.deepEqual(expected.filter((task) => !plain.includes(task)), [], `plain nx affected misses tasks of ${change.name}`);
         assert.deepEqual(precise, expected, `nx-cargo-affected, ${change.name}`);

@@ -7,10 +7,12 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../tools/support/nx-workspace.mjs';
+import { installedPackages, REPO_ROOT } from '../../tools/support/installed-packages.mjs';
 
 const FIXTURE = join(REPO_ROOT, 'e2e/fixtures/crate-cache');
-const OUR_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/bin/nx-cargo-rustc');
+/** The installed package's CLI, and the wrapper it gives cargo (its native client, built on first use). */
+export const CACHE_CLI = installedPackages().bin('nx-cargo-crate-cache');
+const OUR_WRAPPER = execFileSync(process.execPath, [CACHE_CLI, 'wrapper'], { encoding: 'utf8' }).trim();
 export const BASE_ENV = { APP_MODE: 'dev', CARGO_TERM_COLOR: 'never' };
 
 const scratch = mkdtempSync(join(tmpdir(), 'crate-cache-e2e-'));
@@ -111,7 +113,7 @@ export function settle(store) {
 
 /** A copy of a store's contents, without the server's socket (which cannot be copied). */
 export function copyStore(store, destination) {
-  cpSync(store, destination, { recursive: true, filter: (source) => !/server\.sock/.test(source) });
+  cpSync(store, destination, { recursive: true, filter: (source) => !/server-[0-9a-f]+\.sock$/.test(source) });
 }
 
 /** The same, without blocking: for runs that must overlap. */

@@ -1,42 +1,52 @@
-// An Nx workspace (temporary unless a folder is given) that uses this
-// repository's built plugin, and a way to run the real `nx` binary in it.
+// An Nx workspace (temporary unless a folder is given) with nx and this
+// repository's packages installed as a user installs them (packed tarballs,
+// see installed-packages.mjs), and a way to run the real `nx` binary in it.
 // Shared by e2e tests, benchmarks and the README's example.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { installedPackages, REPO_ROOT } from './installed-packages.mjs';
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const NX_BIN = join(REPO_ROOT, 'node_modules/nx/dist/bin/nx.js');
+export { REPO_ROOT };
+
+/** nx.json targetDefaults that pin the crate cache to the built-in one, whatever is installed on the machine. */
+export const BUILTIN_CRATE_CACHE = { 'nx-cargo:cargo': { options: { crateCache: 'builtin' } } };
 
 /** Plain, reproducible Nx: no daemon, no cloud, no TUI. */
 export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
 export class NxWorkspace {
-  constructor({ root } = {}) {
+  /**
+   * `nx`: the nx version to install beside the plugin (default: the
+   * repository's); `extra`: more registry packages to install (name → range).
+   * The installed node_modules is shared by every workspace with the same
+   * packages, through a link: nothing here links into this repository.
+   */
+  constructor({ root, nx, extra } = {}) {
+    this.packages = installedPackages({ nx, extra });
     if (root) rmSync(root, { recursive: true, force: true });
     this.root = root ?? mkdtempSync(join(tmpdir(), 'nx-cargo-'));
     mkdirSync(this.root, { recursive: true });
-    symlinkSync(join(REPO_ROOT, 'node_modules'), join(this.root, 'node_modules'), 'dir');
+    symlinkSync(this.packages.nodeModules, join(this.root, 'node_modules'), 'dir');
     this.write('package.json', JSON.stringify({ name: 'e2e-root', private: true }, null, 2));
-    // Nx runs nx-cargo's sync generator before tasks; without a terminal to
-    // ask in, it stops unless told to apply the changes itself.
-    this.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { applyChanges: true } }, null, 2));
+    // As `nx g nx-cargo:init` writes it, plus the built-in crate cache chosen explicitly: with the
+    // default (`auto`) a machine that has kache installed would test kache instead.
+    this.write('nx.json', JSON.stringify({ plugins: ['nx-cargo'], sync: { globalGenerators: ['nx-cargo:sync'] }, targetDefaults: BUILTIN_CRATE_CACHE }, null, 2));
     this.write('.gitignore', 'node_modules\ntarget\n.nx\n');
   }
 
-  /**
-   * A temporary workspace holding a copy of `e2e/fixtures/<name>`, with
-   * nx-cargo's inputs files written: Nx stops outside a terminal while they
-   * are stale, and `nx sync` is what a user runs.
-   */
-  static fromFixture(name) {
-    const ws = new NxWorkspace();
+  /** A temporary workspace holding a copy of `e2e/fixtures/<name>`. */
+  static fromFixture(name, options) {
+    const ws = new NxWorkspace(options);
     ws.copyFrom(`e2e/fixtures/${name}`);
-    ws.nxOk(['sync']);
     return ws;
+  }
+
+  /** An installed package's executable (`nx-cargo-affected`, `nx-cargo-crate-cache`, ...). */
+  bin(name) {
+    return this.packages.bin(name);
   }
 
   write(path, text) {
@@ -73,12 +83,12 @@ export class NxWorkspace {
 
   /** Starts nx in the background, in a process group of its own (so a test can Ctrl-C it). */
   spawnNx(args, env = {}) {
-    return spawn(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: this.nxEnv(env), detached: true, stdio: 'ignore' });
+    return spawn(process.execPath, [this.packages.nxBin, ...args], { cwd: this.root, env: this.nxEnv(env), detached: true, stdio: 'ignore' });
   }
 
   /** Runs nx; returns { status, stdout, stderr, output } without throwing. */
   nx(args, env = {}) {
-    const result = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: this.root, env: this.nxEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const result = spawnSync(process.execPath, [this.packages.nxBin, ...args], { cwd: this.root, env: this.nxEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     // Nx runs tasks in a pseudo-terminal: cargo colours its output and lines
     // can arrive split, and Nx colours its own under CI=true. `output` drops
     // colour codes and folds all white space, for matching.

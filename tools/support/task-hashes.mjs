@@ -14,7 +14,7 @@ export function taskHashes(ws, { targets, projects, overrides, configuration, en
   const request = JSON.stringify({ targets, projects, overrides, configuration });
   const result = spawnSync(process.execPath, [WORKER, request], {
     cwd: ws.root,
-    env: ws.nxEnv({ ...env, NX_CARGO_NX_DIR: join(REPO_ROOT, 'node_modules/nx') }),
+    env: ws.nxEnv({ ...env, NX_CARGO_NX_DIR: ws.packages.packageDir('nx') }),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
