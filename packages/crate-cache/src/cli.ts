@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { ensureNativeClient, NativeClientError, PACKAGE_ROOT } from './native-client.js';
+import { flushServer } from './server/flush.js';
+import { readdirIfExists } from './store/fs-util.js';
 import { CrateStore, defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
 
 const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
@@ -8,6 +10,8 @@ const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
   stats             entries, size, and hit/miss/pass-through counts
   why-miss <crate>  what changed for the crate's last compiles (package or crate name)
   gc [--max-size S] evict least recently used entries down to S (default NX_CARGO_CRATE_CACHE_MAX_SIZE or 10G)
+  flush             wait until the cache servers have stored what they still hold
+                    (for scripts that remove target/ or end a CI job right after a build)
   clear             remove every entry
   wrapper           print the RUSTC_WRAPPER to give cargo (the native client, built on first use),
                     e.g. export RUSTC_WRAPPER="$(nx-cargo-crate-cache wrapper)"
@@ -47,12 +51,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
     }
     case 'wrapper':
       return wrapper(root, env, json);
+    case 'flush':
+      return flush(root, json);
     case 'clear':
       await store.clear();
       return json ? ok({ cleared: root }) : { code: 0, stdout: `cleared ${root}\n` };
     default:
       return { code: 2, stdout: `unknown command ${command}\n${USAGE}\n` };
   }
+}
+
+/** Waits for every server of the store; reports the stores that failed and that the event log could not take. */
+async function flush(root: string, json: boolean): Promise<CliResult> {
+  const sockets = (await readdirIfExists(root)).filter((name) => /^server-[0-9a-f]+\.sock$/.test(name));
+  const notStored = [];
+  for (const socket of sockets) notStored.push(...((await flushServer(path.join(root, socket), ''))?.notStored ?? []));
+  if (json) return ok({ servers: sockets.length, notStored });
+  const failures = notStored.map((failure) => `  ${failure.crate}: ${failure.reason}\n`).join('');
+  return { code: 0, stdout: `flushed ${sockets.length} cache server${sockets.length === 1 ? '' : 's'}\n${failures}` };
 }
 
 /** The native client when it can be built, else the in-process wrapper with the reason on stderr. */
@@ -71,7 +87,8 @@ async function wrapper(root: string, env: NodeJS.ProcessEnv, json: boolean): Pro
 /** The crate's latest events: for each compile, the key parts that changed since its previous entry. */
 function whyMiss(events: CacheEvent[], crate: string, json: boolean): CliResult {
   const wanted = crate.replace(/-/g, '_');
-  const matches = (name: string | undefined) => name !== undefined && [name, name.split('/')[0]].some((n) => n === crate || n.replace(/-/g, '_') === wanted);
+  // Units are labelled `<package>` or `<package>/<crate>` (a build script, a binary named otherwise): either part answers.
+  const matches = (name: string | undefined) => name !== undefined && [name, ...name.split('/')].some((n) => n === crate || n.replace(/-/g, '_') === wanted);
   const own = events.filter((e) => matches(e.crateName) && e.result !== 'hit').slice(-5);
   const lastHit = events.filter((e) => matches(e.crateName) && e.result === 'hit').pop();
   if (json) return ok({ crate, events: own, lastHit });

@@ -4,3 +4,5 @@ export { CrateStore, defaultStoreRoot, type CacheEvent } from './store/index.js'
 export { parseDepInfo, type DepInfo } from './dep-info.js';
 export { which } from './key-inputs.js';
 export { ensureNativeClient, NativeClientError, serverSocket, type NativeClient } from './native-client.js';
+export { flushServer } from './server/flush.js';
+export type { NotStored } from './rustc-runner.js';

@@ -29,7 +29,10 @@ function identityOf(info: import('node:fs').BigIntStats): string {
  * (not its ctime: cargo hardlinks fresh outputs, which touches ctime only).
  */
 export async function contentIdentity(file: string): Promise<string> {
-  const info = await stat(file, { bigint: true });
+  return contentIdentityOf(await stat(file, { bigint: true }));
+}
+
+function contentIdentityOf(info: import('node:fs').BigIntStats): string {
   return `${info.ino}:${info.size}:${info.mtimeNs}`;
 }
 
@@ -49,9 +52,15 @@ export async function hashFile(file: string): Promise<string | null> {
   }
 }
 
-/** Records a hash learnt elsewhere (a verified restore, a stored output) for the file as it is now. */
-export async function rememberHash(file: string, digest: string): Promise<void> {
-  knownHashes.set(file, { identity: identityOf(await stat(file, { bigint: true })), hash: digest });
+/**
+ * Records a hash learnt elsewhere (a verified restore, a stored output) for
+ * the file as it is now; with `expected`, only while its content identity
+ * is still that one.
+ */
+export async function rememberHash(file: string, digest: string, expected?: string): Promise<void> {
+  const info = await stat(file, { bigint: true }).catch(() => undefined);
+  if (!info || (expected !== undefined && contentIdentityOf(info) !== expected)) return;
+  knownHashes.set(file, { identity: identityOf(info), hash: digest });
 }
 
 /**

@@ -12,9 +12,16 @@ export interface RustcRunner {
   /** Stored output of a hit, written to cargo as rustc would have. */
   replay(stdout: string, stderr: string): Promise<void>;
   /**
-   * Present when the process outlives the call (the cache server): work
-   * that need not delay cargo, such as storing a finished compile, goes on
-   * after the answer. Without it, the wrapper waits for that work.
+   * Present when the process outlives the call (the cache server): storing
+   * a finished compile goes on after cargo has its answer. Without it, the
+   * wrapper waits for that work.
    */
-  defer?(work: Promise<void>): void;
+  defer?(work: Promise<NotStored | undefined>): void;
+}
+
+/** A compile that could not be stored, and whether the event log has it (a full disk may refuse even that). */
+export interface NotStored {
+  crate: string;
+  reason: string;
+  logged: boolean;
 }

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseDepInfo } from './dep-info.js';
@@ -8,8 +9,8 @@ import { depInfoFile, unitOutputs } from './outputs.js';
 import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathRoots } from './path-roots.js';
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
 import { sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
-import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type StoredFile } from './store/index.js';
-import type { RustcRunner } from './rustc-runner.js';
+import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RestoreMode, type StoredFile } from './store/index.js';
+import type { NotStored, RustcRunner } from './rustc-runner.js';
 import { writeFileAtomic } from './store/fs-util.js';
 import { tempName } from './store/layout.js';
 import { findWorkspaceRoot } from './workspace-root.js';
@@ -52,6 +53,12 @@ function openStore(env: NodeJS.ProcessEnv): CrateStore {
   return new CrateStore({ root: defaultStoreRoot(env), maxBytes: parseSize(env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G') });
 }
 
+/** A unit's outputs linked into the store's tmp folder, by output name. */
+interface Snapshot {
+  dir: string;
+  files: Map<string, string>;
+}
+
 /** A compile rustc finished, with what its key was built from. */
 interface CompiledUnit {
   sources: SourceSet;
@@ -65,12 +72,15 @@ class CachedCompile {
   private readonly omit: ReadonlySet<string>;
   private readonly label: string;
   private readonly started = Date.now();
+  /** Private copies; links to blobs only behind a test-only switch, for the negative control of the everyday-loop scenarios. */
+  private readonly restoreMode: RestoreMode;
 
   constructor(private readonly context: WrapperContext, private readonly compile: RustcCompile) {
     this.store = openStore(context.env);
     this.roots = rootsOf(context, compile);
     this.omit = new Set((context.env.NX_CARGO_CRATE_CACHE_TEST_OMIT ?? '').split(',').filter(Boolean));
     this.label = crateLabel(context.env, compile.crateName) ?? compile.crateName;
+    this.restoreMode = context.env.NX_CARGO_CRATE_CACHE_TEST_RESTORE === 'link' ? 'link' : 'copy';
   }
 
   async run(): Promise<number> {
@@ -86,7 +96,7 @@ class CachedCompile {
       return this.context.runner.passthrough();
     }
     const claim = await this.store.claim(baseKey);
-    let storing: Promise<void> | undefined;
+    let storing: Promise<NotStored | undefined> | undefined;
     try {
       // Whoever held the claim may have stored this very unit.
       if (await this.restore(baseKey, baseParts)) return 0;
@@ -99,13 +109,39 @@ class CachedCompile {
       }
       // Recorded before cargo gets its answer, so a task's summary counts every unit.
       const compiled = await this.recordMiss(baseParts, started);
+      if (!compiled) return 0;
+      // Storing after cargo's answer must not depend on target/ still being there (a CI job may remove it at once).
+      const snapshot = this.context.runner.defer ? await this.snapshotOutputs() : undefined;
       // The claim is held until the entry is stored, so a waiter with the same key restores it.
-      storing = (compiled ? this.storeCompile(baseKey, compiled, result) : Promise.resolve()).finally(() => claim.release());
-      if (this.context.runner.defer) this.context.runner.defer(storing);
+      storing = this.storeCompile(baseKey, compiled, result, snapshot).finally(() => claim.release());
+      if (snapshot && this.context.runner.defer) this.context.runner.defer(storing);
       else await storing;
       return 0;
     } finally {
       if (!storing) await claim.release();
+    }
+  }
+
+  /**
+   * The unit's outputs as they are now, hard-linked into a folder of the
+   * store's tmp/ (rustc replaces an output rather than writing into it, so
+   * the links keep these bytes). Undefined when the store is on another file
+   * system: the caller then stores before answering.
+   */
+  private async snapshotOutputs(): Promise<Snapshot | undefined> {
+    const dir = path.join(this.store.paths.tmp, tempName());
+    try {
+      await mkdir(dir, { recursive: true });
+      const files = new Map<string, string>();
+      for (const name of await unitOutputs(this.compile)) {
+        const copy = path.join(dir, name);
+        await link(path.join(this.compile.outDir, name), copy);
+        files.set(name, copy);
+      }
+      return { dir, files };
+    } catch {
+      await rm(dir, { recursive: true, force: true });
+      return undefined;
     }
   }
 
@@ -145,7 +181,7 @@ class CachedCompile {
         const text = denormalizeText((await this.store.readBlob(file)).toString('utf8'), this.roots);
         await writeFileAtomic(`${dest}.${tempName()}.tmp`, dest, text);
       } else {
-        await this.store.restoreFile(file, dest, file.executable ? 'copy' : 'link');
+        await this.store.restoreFile(file, dest, file.executable ? 'copy' : this.restoreMode);
         await rememberHash(dest, file.blob);
       }
     }
@@ -173,24 +209,35 @@ class CachedCompile {
     }
   }
 
-  /** Stores a successful compile; never throws, a failure to store is an event and a later miss. */
-  private async storeCompile(baseKey: string, { sources, parts, key }: CompiledUnit, result: { stdout: string; stderr: string }): Promise<void> {
+  /**
+   * Stores a successful compile from its snapshot (or from the out-dir);
+   * never throws: a failure to store is an event, a later miss, and what the
+   * promise resolves to.
+   */
+  private async storeCompile(baseKey: string, { sources, parts, key }: CompiledUnit, result: { stdout: string; stderr: string }, snapshot: Snapshot | undefined): Promise<NotStored | undefined> {
     try {
-      const files = await this.storeOutputs();
+      // Test-only: widens the window between cargo's answer and the store, so tests can see what waits for it.
+      const delay = Number(this.context.env.NX_CARGO_CRATE_CACHE_TEST_STORE_DELAY_MS ?? 0);
+      if (delay > 0) await sleep(delay);
+      const files = await this.storeOutputs(snapshot?.files ?? new Map((await unitOutputs(this.compile)).map((name) => [name, path.join(this.compile.outDir, name)])));
       const stdout = normalizeText(result.stdout, this.roots);
       const stderr = normalizeText(result.stderr, this.roots);
       await this.store.writeEntry({ key, baseKey, crateName: this.label, createdAt: Date.now(), files, stdout, stderr, parts });
       await this.store.addManifestCandidate(baseKey, { ...sources, key });
+      return undefined;
     } catch (error) {
-      await this.event('error', { reason: `not stored: ${(error as Error).message}` });
+      const reason = `not stored: ${(error as Error).message}`;
+      return { crate: this.label, reason, logged: await this.event('error', { reason }) };
+    } finally {
+      if (snapshot) await rm(snapshot.dir, { recursive: true, force: true });
     }
   }
 
-  private async storeOutputs(): Promise<StoredFile[]> {
+  /** Stores each output (by name) from the file that holds its bytes now. */
+  private async storeOutputs(outputs: Map<string, string>): Promise<StoredFile[]> {
     const files: StoredFile[] = [];
     const depInfo = path.basename(depInfoFile(this.compile));
-    for (const name of await unitOutputs(this.compile)) {
-      const file = path.join(this.compile.outDir, name);
+    for (const [name, file] of outputs) {
       const stored = name.replace(unitStem(this.compile), UNIT_STEM);
       if (name === depInfo) {
         const text = normalizeText(await readFile(file, 'utf8'), this.roots);
@@ -201,7 +248,8 @@ class CachedCompile {
         const blob = await this.store.putBlobFromFile(file);
         // An output that changed while it was copied would be stored under the wrong bytes.
         if ((await contentIdentity(file)) !== before) throw new Error(`${name} changed while it was stored`);
-        await rememberHash(file, blob.blob);
+        // Dependents hash this file as an --extern: tell them, if the out-dir still holds these very bytes (the same inode).
+        await rememberHash(path.join(this.compile.outDir, name), blob.blob, before);
         const immutable = name.endsWith('.rlib') || name.endsWith('.rmeta');
         files.push({ name: stored, ...blob, executable: !immutable && isExecutableOutput(this.compile), rewrite: false });
       }
@@ -221,8 +269,8 @@ class CachedCompile {
     return changes.map((change) => `${change.class} ${change.name}: ${describe(change.before)} -> ${describe(change.after)}`).join('; ');
   }
 
-  private async event(result: 'hit' | 'miss' | 'error', details: { key?: string; reason?: string; bytes?: number }): Promise<void> {
-    await this.store.recordEvent({ at: Date.now(), session: this.context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName: this.label, result, ms: Date.now() - this.started, ...details });
+  private async event(result: 'hit' | 'miss' | 'error', details: { key?: string; reason?: string; bytes?: number }): Promise<boolean> {
+    return this.store.recordEvent({ at: Date.now(), session: this.context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName: this.label, result, ms: Date.now() - this.started, ...details });
   }
 }
 

@@ -51,7 +51,7 @@ fn main() {
         Some(stream) => stream,
         None => in_process(&package, &args),
     };
-    match serve(stream, &args) {
+    match serve(stream, &args, &store) {
         Ok(code) => exit(code),
         Err(Fallback) => in_process(&package, &args),
     }
@@ -136,7 +136,7 @@ fn libc_close(fd: i32) {
     }
 }
 
-fn serve(mut stream: UnixStream, args: &[OsString]) -> Result<i32, Fallback> {
+fn serve(mut stream: UnixStream, args: &[OsString], store: &Path) -> Result<i32, Fallback> {
     send_request(&mut stream, args)?;
     match read_u8(&mut stream)? {
         REPLAY => {
@@ -159,7 +159,12 @@ fn serve(mut stream: UnixStream, args: &[OsString]) -> Result<i32, Fallback> {
                 stream.flush()?;
                 Ok(read_u32(&mut stream)? as i32)
             })();
-            Ok(stored.unwrap_or(code))
+            Ok(stored.unwrap_or_else(|error| {
+                if code == 0 {
+                    record_not_stored(store, args, &format!("not stored: the cache server went away while rustc ran ({error})"));
+                }
+                code
+            }))
         }
         PASSTHROUGH => {
             let error = Command::new(&args[0]).args(&args[1..]).exec();
@@ -169,6 +174,46 @@ fn serve(mut stream: UnixStream, args: &[OsString]) -> Result<i32, Fallback> {
         IN_PROCESS => Err(Fallback),
         _ => Err(Fallback),
     }
+}
+
+/// An `error` event in the store's log (the server's format, one line, O_APPEND),
+/// so that the task's crate cache line says this unit was compiled but not stored.
+fn record_not_stored(store: &Path, args: &[OsString], reason: &str) {
+    let events = store.join("events");
+    let line = format!(
+        "{{\"at\":{},\"session\":{},\"crateName\":{},\"result\":\"error\",\"reason\":{},\"ms\":0}}\n",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis()),
+        json_string(&env::var("NX_CARGO_CRATE_CACHE_SESSION").unwrap_or_default()),
+        json_string(&unit_label(args)),
+        json_string(reason),
+    );
+    let _ = std::fs::create_dir_all(&events).and_then(|_| {
+        std::fs::OpenOptions::new().create(true).append(true).open(events.join("log.jsonl"))?.write_all(line.as_bytes())
+    });
+}
+
+/// Like the wrapper's label: the package, or `<package>/<crate>` when the crate is named otherwise (a build script, a binary).
+fn unit_label(args: &[OsString]) -> String {
+    let crate_name = args.windows(2).find(|pair| pair[0] == "--crate-name").map(|pair| pair[1].to_string_lossy().into_owned()).unwrap_or_default();
+    match env::var("CARGO_PKG_NAME") {
+        Ok(package) if package.replace('-', "_") != crate_name => format!("{package}/{crate_name}"),
+        Ok(package) => package,
+        Err(_) => crate_name,
+    }
+}
+
+fn json_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn send_request(stream: &mut UnixStream, args: &[OsString]) -> io::Result<()> {

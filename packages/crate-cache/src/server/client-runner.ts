@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { RustcRunner } from '../rustc-runner.js';
+import type { NotStored, RustcRunner } from '../rustc-runner.js';
 import { ANSWER, byteString, type FrameReader, stringList, u32 } from './frames.js';
 
 /**
@@ -9,10 +9,13 @@ import { ANSWER, byteString, type FrameReader, stringList, u32 } from './frames.
 export class ClientRustcRunner implements RustcRunner {
   private state: 'idle' | 'passed' | 'ran' | 'replayed' = 'idle';
   private replayed = { stdout: '', stderr: '' };
-  /** Work the call left running after its answer (storing a compile). */
-  readonly deferred: Array<Promise<void>> = [];
 
-  constructor(private readonly socket: Socket, private readonly reader: FrameReader) {}
+  /** `track` takes the work a call leaves running after its answer (storing a compile). */
+  constructor(
+    private readonly socket: Socket,
+    private readonly reader: FrameReader,
+    private readonly track: (work: Promise<NotStored | undefined>) => void,
+  ) {}
 
   async passthrough(): Promise<number> {
     this.state = 'passed';
@@ -29,8 +32,8 @@ export class ClientRustcRunner implements RustcRunner {
     return { code: code | 0, stdout, stderr };
   }
 
-  defer(work: Promise<void>): void {
-    this.deferred.push(work);
+  defer(work: Promise<NotStored | undefined>): void {
+    this.track(work);
   }
 
   async replay(stdout: string, stderr: string): Promise<void> {

@@ -5,6 +5,8 @@ import type { Socket } from 'node:net';
  * little-endian u32 lengths before byte strings, a u8 before each answer.
  */
 export const PROTOCOL = 'NXC1';
+/** A request to wait for a session's pending stores (from the executor or `nx-cargo-crate-cache flush`, never from the client). */
+export const FLUSH = 'NXF1';
 export const ANSWER = { replay: 0, run: 1, passthrough: 2, inProcess: 3 } as const;
 
 /** Reads exact byte counts from a socket as they arrive. */
@@ -52,14 +54,23 @@ export class FrameReader {
 
 /** One rustc call as the client sent it. */
 export interface CallRequest {
+  kind: 'call';
   argv: string[];
   cwd: string;
   env: Record<string, string>;
 }
 
-/** Parses the request frame: tag, argv, cwd, environment (`K=V` strings). */
-export function parseRequest(frame: Buffer): CallRequest {
-  if (frame.subarray(0, 4).toString('latin1') !== PROTOCOL) throw new Error(`not an ${PROTOCOL} request`);
+/** Wait for the pending stores of a session ('' for all of them). */
+export interface FlushRequest {
+  kind: 'flush';
+  session: string;
+}
+
+/** Parses a request frame: a call (tag, argv, cwd, `K=V` environment strings) or a flush (tag, session). */
+export function parseRequest(frame: Buffer): CallRequest | FlushRequest {
+  const tag = frame.subarray(0, 4).toString('latin1');
+  if (tag === FLUSH) return { kind: 'flush', session: frame.subarray(8, 8 + frame.readUInt32LE(4)).toString('utf8') };
+  if (tag !== PROTOCOL) throw new Error(`not an ${PROTOCOL} or ${FLUSH} request`);
   let at = 4;
   const bytes = () => {
     const length = frame.readUInt32LE(at);
@@ -79,7 +90,12 @@ export function parseRequest(frame: Buffer): CallRequest {
     const eq = pair.indexOf('=');
     if (eq > 0) env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return { argv, cwd, env };
+  return { kind: 'call', argv, cwd, env };
+}
+
+/** The frame of a flush request for `session`. */
+export function flushRequest(session: string): Buffer {
+  return byteString(Buffer.concat([Buffer.from(FLUSH, 'latin1'), byteString(session)]));
 }
 
 export function u32(value: number): Buffer {

@@ -3,9 +3,11 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
+import type { NotStored } from '../rustc-runner.js';
 import { runWrapper } from '../wrapper.js';
 import { ClientRustcRunner } from './client-runner.js';
-import { FrameReader, parseRequest } from './frames.js';
+import { byteString, FrameReader, parseRequest } from './frames.js';
+import { PendingStores } from './pending-stores.js';
 
 /**
  * The crate cache server: one per store, started by the native client on
@@ -33,34 +35,52 @@ process.on('uncaughtException', (error) => {
 
 let active = 0;
 let idle: NodeJS.Timeout | undefined;
+const pending = new PendingStores();
 const server = createServer((socket) => void serve(socket));
 
 async function serve(socket: Socket): Promise<void> {
   active++;
   clearTimeout(idle);
   const reader = new FrameReader(socket);
-  const runner = new ClientRustcRunner(socket, reader);
+  const left: Array<Promise<NotStored | undefined>> = [];
+  let session = '';
+  const runner = new ClientRustcRunner(socket, reader, (work) => left.push(pending.add(session, work)));
   try {
-    const { argv, cwd, env } = parseRequest(await reader.bytes());
-    const [rustc, ...args] = argv;
-    runner.finish(await runWrapper({ rustc, args, cwd, env, runner }));
+    const request = parseRequest(await reader.bytes());
+    if (request.kind === 'flush') {
+      socket.end(byteString(JSON.stringify(await pending.flush(request.session))));
+      return;
+    }
+    session = request.env.NX_CARGO_CRATE_CACHE_SESSION ?? '';
+    const [rustc, ...args] = request.argv;
+    runner.finish(await runWrapper({ rustc, args, cwd: request.cwd, env: request.env, runner }));
   } catch (error) {
     log(`call failed: ${(error as Error).stack ?? error}`);
     runner.fail();
   } finally {
     // The server stays up until what the call left running is done.
-    await Promise.allSettled(runner.deferred);
+    await Promise.allSettled(left);
     if (--active === 0) idle = setTimeout(shutDown, IDLE_MS);
   }
 }
 
-/** Listens on a private name first, then renames it into place: a client never sees a half-made socket. */
+/**
+ * Listens on a private name first, then renames it into place: a client
+ * never sees a half-made socket. The socket is the owner's alone (0600 from
+ * its creation): whoever can connect can make the server copy files it can
+ * read into the store.
+ */
 async function listen(): Promise<bigint> {
-  // A new store has no folder yet.
-  await mkdir(dirname(socketPath), { recursive: true });
+  // A new store has no folder yet; the store is private too.
+  await mkdir(dirname(socketPath), { recursive: true, mode: 0o700 });
   const temp = `${socketPath}.${process.pid}`;
   await unlink(temp).catch(() => undefined);
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(temp, resolve));
+  const umask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(temp, resolve));
+  } finally {
+    process.umask(umask);
+  }
   await rename(temp, socketPath);
   return (await stat(socketPath, { bigint: true })).ino;
 }

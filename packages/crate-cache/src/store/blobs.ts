@@ -8,12 +8,22 @@ import { CHUNK_BYTES, hashBuffer, hashFile } from './hash.js';
 import { StoreLayout, tempName } from './layout.js';
 import type { StoredFile } from './types.js';
 
-/** Read-only: restores may hardlink blobs, and a write through such a link would alter the blob. */
+/** Read-only, so that a link to a blob (the test-only 'link' restore) can never write through to it. */
 const BLOB_MODE = 0o444;
 
 /** Errors after which a hardlink restore falls back to a copy (other device, no hardlinks, link limit). */
 const LINK_FALLBACK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP']);
 
+/**
+ * 'copy': a private file (a reflink where the file system can, else a copy),
+ * stamped by the kernel as it is written, on the same coarse clock as the
+ * files rustc writes (an mtime set from a finer clock can look newer than a
+ * dependent compiled just after, which cargo takes for a rebuilt
+ * dependency): as if rustc had just written it. 'link': a hard
+ * link to the read-only blob, keeping its old mtime; rustc cannot write over
+ * such a file and cargo finds it older than its dependencies, so only tests
+ * use it, to show what copies fix.
+ */
 export type RestoreMode = 'link' | 'copy';
 
 /** `added`: this call created the blob (it was not a dedupe). */

@@ -1,11 +1,12 @@
-import { rm, utimes } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { putBlobFromBuffer, putBlobFromFile, readBlob, restoreFile, type PutBlobResult, type RestoreMode } from './blobs.js';
 import { acquire, tryAcquire, type Claim, type ClaimOptions } from './claims.js';
 import { isProblem, parseEntryRecord } from './entries.js';
 import { StoreError } from './errors.js';
 import { appendEvent, EVENT_RESULTS, readEventLog } from './events.js';
-import { errorCode, errorMessage, listSharded, readdirIfExists, readTextIfExists, statIfExists, unlinkIfExists, writeFileAtomic } from './fs-util.js';
+import { errorCode, errorMessage, inDir, listSharded, readdirIfExists, readTextIfExists, statIfExists, unlinkIfExists, writeFileAtomic } from './fs-util.js';
 import { collectGarbage } from './gc.js';
 import { readLastParts, writeLastParts } from './last-parts.js';
 import { StoreLayout } from './layout.js';
@@ -115,12 +116,17 @@ export class CrateStore {
     await addManifestCandidate(this.paths, baseKey, candidate);
   }
 
-  /** Appends to the event log; never throws, since a lost log line must not fail a build. */
-  async recordEvent(event: CacheEvent): Promise<void> {
+  /**
+   * Appends to the event log; never throws, since a lost log line must not
+   * fail a build. False when the line could not be written (a full or
+   * read-only disk): the caller may have another way to say it.
+   */
+  async recordEvent(event: CacheEvent): Promise<boolean> {
     try {
       await appendEvent(this.paths.events, event);
+      return true;
     } catch {
-      // Nowhere to report it: stderr belongs to rustc's replayed output.
+      return false;
     }
   }
 
@@ -169,6 +175,26 @@ export class CrateStore {
       return await collectGarbage(this.paths, options.maxBytes ?? this.maxBytes);
     } finally {
       await lock.release();
+    }
+  }
+
+  /**
+   * Why nothing can be stored here (a read-only or unwritable store), or
+   * undefined: checked before a build, so that the build can run without the
+   * cache and say why instead of failing every store.
+   */
+  async writeProblem(): Promise<string | undefined> {
+    const probe = this.paths.temp();
+    try {
+      // A store this creates is private: its server copies into it whatever files its clients name.
+      await mkdir(this.root, { recursive: true, mode: 0o700 });
+      // Says EROFS where a write would first fail to make tmp/ with a less telling error.
+      await access(this.root, constants.W_OK);
+      await inDir(this.paths.tmp, () => writeFile(probe, '', { flag: 'wx' }));
+      await unlinkIfExists(probe);
+      return undefined;
+    } catch (error) {
+      return `store ${this.root} is not writable (${errorMessage(error)})`;
     }
   }
 

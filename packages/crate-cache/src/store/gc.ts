@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbandoned } from './claims.js';
 import { isProblem, parseEntryRecord } from './entries.js';
@@ -88,13 +88,13 @@ export async function collectGarbage(paths: StoreLayout, maxBytes: number): Prom
   return result;
 }
 
-/** Temp files and claims left by processes that died mid-write or mid-compile. */
+/** Temp files (and snapshot folders) and claims left by processes that died mid-write or mid-compile. */
 async function sweepLeftovers(paths: StoreLayout, graceEnd: number): Promise<void> {
   for (const name of await readdirIfExists(paths.tmp)) {
     const path = join(paths.tmp, name);
     const owner = tempOwner(name);
     const stats = await stat(path).catch(() => undefined);
-    if (stats && stats.mtimeMs < graceEnd && (owner === undefined || !isProcessAlive(owner))) await unlinkIfExists(path);
+    if (stats && stats.mtimeMs < graceEnd && (owner === undefined || !isProcessAlive(owner))) await rm(path, { recursive: true, force: true });
   }
   for (const name of await readdirIfExists(paths.claims)) {
     const path = join(paths.claims, name);
