@@ -6,7 +6,7 @@ import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
-import { rootsChangedByBatch } from './feature-guard.js';
+import { featureCompatibleGroups } from './feature-guard.js';
 import { taskProfileProblem } from './profile-guard.js';
 import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
@@ -42,9 +42,10 @@ export default async function* cargoBatch(
       yield await runAlone(step.alone, context);
       continue;
     }
-    const { shared, alone } = await splitByFeatures(step.together, context);
-    if (shared.length > 1) yield* runTogether(shared, context);
-    for (const task of shared.length === 1 ? [...shared, ...alone] : alone) yield await runAlone(task, context);
+    for (const group of await groupByFeatures(step.together, context)) {
+      if (group.length > 1) yield* runTogether(group, context);
+      else yield await runAlone(group[0], context);
+    }
   }
 }
 
@@ -65,10 +66,22 @@ async function crateCacheFor(options: CargoExecutorOptions, cwd: string): Promis
   return setUpCrateCache(options.crateCache, cwd).catch((error: Error) => error.message);
 }
 
-async function cacheLine(crateCache: CrateCache, sharedBy = 1): Promise<string> {
-  const summary = await crateCache.summary();
-  if (!summary) return '';
-  return sharedBy > 1 ? `${summary.replace('crate cache:', `crate cache (cargo run shared by ${sharedBy} tasks):`)}\n` : `${summary}\n`;
+/**
+ * The crate cache line of a task: its cargo run's units; in a run shared by
+ * several tasks, its own package's units, and the run's total on the last
+ * task the run reports.
+ */
+async function cacheLine(crateCache: CrateCache, shared?: { by: number; package: string; last: boolean }): Promise<string> {
+  if (!shared) {
+    const summary = await crateCache.summary();
+    return summary ? `${summary}\n` : '';
+  }
+  const lines: string[] = [];
+  const own = shared.package ? await crateCache.summary({ package: shared.package }) : undefined;
+  if (own) lines.push(own.replace('crate cache:', `crate cache (${shared.package}'s own units; cargo run shared by ${shared.by} tasks):`));
+  const total = shared.last ? await crateCache.summary() : undefined;
+  if (total) lines.push(total.replace('crate cache:', `crate cache (the whole cargo run shared by ${shared.by} tasks):`));
+  return lines.map((line) => `${line}\n`).join('');
 }
 
 /**
@@ -103,6 +116,9 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     return;
   }
   const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: 'pipe', stderr: 'inherit', env: crateCache.env });
+  let unreported = tasks.length;
+  // Each task's line names its own units; the one reported last also gives the run's total.
+  const shared = (task: PlannedTask) => ({ by: tasks.length, package: task.options.package, last: --unreported === 0 });
   for await (const line of child.iterable({ from: 'stdout' })) {
     const message = parseCargoMessage(String(line));
     if (!message || message.reason === 'build-finished') continue;
@@ -111,7 +127,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     entry.outcome.record(message);
     if (entry.early && !entry.reported && entry.outcome.complete) {
       entry.reported = true;
-      yield await report(entry.task, entry.outcome, true, startTime, crateCache, tasks.length);
+      yield await report(entry.task, entry.outcome, true, startTime, crateCache, shared(entry.task));
     }
   }
   const result = await child;
@@ -120,17 +136,23 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     return;
   }
   const failed = [...byManifest.values()].filter((entry) => entry.outcome.errors > 0).map((entry) => entry.task.options.package);
-  for (const entry of byManifest.values()) {
-    if (entry.reported) continue;
-    if (isTest) yield await runAlone(entry.task, context);
+  // Tests compiled together run per task; the shared compile's line goes with the last of them.
+  const compileLine = isTest ? await cacheLine(crateCache, { by: tasks.length, package: '', last: true }) : '';
+  for (const entry of [...byManifest.values()].filter((candidate) => !candidate.reported)) {
+    if (isTest) {
+      const run = await runAlone(entry.task, context);
+      yield --unreported === 0 ? { ...run, result: { ...run.result, terminalOutput: `${compileLine}${run.result.terminalOutput}` } } : run;
+      continue;
+    }
     // Once cargo has ended, a crate with all its targets built and no error succeeded, whatever else failed.
-    else yield await report(entry.task, entry.outcome, entry.outcome.complete || (result.exitCode === 0 && entry.outcome.errors === 0), startTime, crateCache, tasks.length, failed);
+    const success = entry.outcome.complete || (result.exitCode === 0 && entry.outcome.errors === 0);
+    yield await report(entry.task, entry.outcome, success, startTime, crateCache, shared(entry.task), failed);
   }
 }
 
-/** Moves the packages whose features the shared process would change to their own processes. */
-async function splitByFeatures(tasks: PlannedTask[], context: ExecutorContext): Promise<{ shared: PlannedTask[]; alone: PlannedTask[] }> {
-  if (process.env.NX_CARGO_UNSAFE_SHARED_FEATURES === 'true') return { shared: tasks, alone: [] };
+/** Groups of tasks that can share a cargo process without changing any package's features (see featureCompatibleGroups). */
+async function groupByFeatures(tasks: PlannedTask[], context: ExecutorContext): Promise<PlannedTask[][]> {
+  if (process.env.NX_CARGO_UNSAFE_SHARED_FEATURES === 'true') return [tasks];
   const options = tasks[0].options;
   const edges = options.command === 'test' ? 'features,normal,build,dev' : 'features,normal,build';
   const args = ['tree', '-e', edges, '--prefix', 'depth', '-f', '{p}', ...tasks.flatMap((task) => ['-p', task.options.package])];
@@ -138,9 +160,9 @@ async function splitByFeatures(tasks: PlannedTask[], context: ExecutorContext): 
   const { child } = await spawnProcessGroup('cargo', args, { cwd: join(context.root, options.cwd), stdout: 'pipe', stderr: 'pipe' });
   const result = await child;
   // Without cargo's own feature graph nothing proves sharing is safe.
-  if (result.exitCode !== 0) return { shared: [], alone: tasks };
-  const changed = rootsChangedByBatch(String(result.stdout), tasks.map((task) => task.options.package));
-  return { shared: tasks.filter((task) => !changed.has(task.options.package)), alone: tasks.filter((task) => changed.has(task.options.package)) };
+  if (result.exitCode !== 0) return tasks.map((task) => [task]);
+  const byPackage = new Map(tasks.map((task) => [task.options.package, task]));
+  return featureCompatibleGroups(String(result.stdout), [...byPackage.keys()]).map((group) => group.map((name) => byPackage.get(name) as PlannedTask));
 }
 
 /** Commands whose units for a package are its lib and bins, built once unless it is also a build-dependency. */
@@ -163,9 +185,14 @@ function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMe
   return cargo;
 }
 
-async function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, crateCache: CrateCache, sharedBy: number, failed: readonly string[] = []): Promise<TaskResult> {
-  const status = success ? `${outcome.compiled} units compiled, ${outcome.fresh} fresh` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
-  return done(task.id, success, `${noticeLine(task)}${outcome.diagnostics.join('')}${await cacheLine(crateCache, sharedBy)}${summaryLine(task, success, startTime, status)}`, startTime);
+async function report(task: PlannedTask, outcome: PackageOutcome, success: boolean, startTime: number, crateCache: CrateCache, shared: { by: number; package: string; last: boolean }, failed: readonly string[] = []): Promise<TaskResult> {
+  // cargo's view: units it ran (whether the crate cache restored or compiled them) and units it found up to date.
+  const status = success ? `${plural(outcome.compiled, 'unit')} built, ${outcome.fresh} up to date` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
+  return done(task.id, success, `${noticeLine(task)}${outcome.diagnostics.join('')}${await cacheLine(crateCache, shared)}${summaryLine(task, success, startTime, status)}`, startTime);
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function noticeLine(task: PlannedTask): string {

@@ -20,7 +20,7 @@ describe('cargoArgs', () => {
   it('documents only the crate itself and runs the chosen binary', () => {
     assert.deepEqual(cargoArgs({ command: 'doc', package: 'p', cwd: '.' }), ['doc', '-p', 'p', '--no-deps']);
     assert.deepEqual(cargoArgs({ command: 'run', package: 'p', cwd: '.', bin: 'tool', args: '--verbose --color never' }), [
-      'run', '-p', 'p', '--bin', 'tool', '--verbose', '--color', 'never',
+      'run', '-p', 'p', '--bin', 'tool', '--', '--verbose', '--color', 'never',
     ]);
   });
 });

@@ -29,6 +29,8 @@ export function cargoArgs(options: CargoExecutorOptions, packages: readonly stri
   if (options.noDefaultFeatures) args.push('--no-default-features');
   args.push(...targetArgs(options));
   if (options.bin) args.push('--bin', options.bin);
+  // `nx run app:run --args="--version"` is for the program, as `cargo run -- --version` says.
+  if (options.command === 'run') return [...args, '--', ...argList(options.args)];
   return [...args, ...argList(options.args)];
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { rootsChangedByBatch } from './feature-guard.js';
+import { featureCompatibleGroups } from './feature-guard.js';
 
 const FIXTURE = join(__dirname, '../../../../../e2e/fixtures/features');
 
@@ -12,27 +12,27 @@ function featureTree(packages: string[]): string {
   return execFileSync('cargo', args, { cwd: FIXTURE, encoding: 'utf8' });
 }
 
-const changed = (packages: string[]) => [...rootsChangedByBatch(featureTree(packages), packages)].sort();
+const groups = (packages: string[]) => featureCompatibleGroups(featureTree(packages), packages);
 
-describe('rootsChangedByBatch (real cargo tree)', () => {
-  it('finds both crates whose shared dependency would get the other one\'s feature', () => {
-    assert.deepEqual(changed(['uses-alpha', 'uses-beta']), ['uses-alpha', 'uses-beta']);
+describe('featureCompatibleGroups (real cargo tree)', () => {
+  it("parts two crates whose shared dependency would get the other one's feature", () => {
+    assert.deepEqual(groups(['uses-alpha', 'uses-beta']), [['uses-alpha'], ['uses-beta']]);
   });
 
-  it('lets crates that ask for the same features share a batch', () => {
-    assert.deepEqual(changed(['uses-alpha', 'plain']), []);
+  it('lets crates that ask for the same features share a process', () => {
+    assert.deepEqual(groups(['uses-alpha', 'plain']), [['uses-alpha', 'plain']]);
   });
 
   it('sees that building the library itself adds its default features to what dependents link', () => {
-    assert.deepEqual(changed(['plain', 'shared']), ['plain', 'shared']);
+    assert.deepEqual(groups(['plain', 'shared']), [['plain'], ['shared']]);
   });
 
-  it('leaves a crate that needs nothing from the others alone', () => {
-    assert.deepEqual(changed(['uses-alpha', 'plain', 'uses-beta']), ['plain', 'uses-alpha', 'uses-beta']);
-    assert.deepEqual(changed(['shared']), []);
+  it('keeps those that agree together when one does not', () => {
+    assert.deepEqual(groups(['uses-alpha', 'plain', 'uses-beta']), [['uses-alpha', 'plain'], ['uses-beta']]);
+    assert.deepEqual(groups(['shared']), [['shared']]);
   });
 
-  it('treats a root missing from the tree as changed', () => {
-    assert.deepEqual([...rootsChangedByBatch('', ['ghost'])], ['ghost']);
+  it('gives a root missing from the tree a process of its own', () => {
+    assert.deepEqual(featureCompatibleGroups('', ['ghost', 'other']), [['ghost'], ['other']]);
   });
 });

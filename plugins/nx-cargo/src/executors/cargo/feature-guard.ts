@@ -1,34 +1,40 @@
 /**
- * Which packages of a would-be batch cargo would build differently than
- * alone. `cargo build -p a -p b` unifies features: a dependency that `a`
- * uses with feature x and `b` with feature y is built once with both, so `a`
- * is no longer what `cargo build -p a` makes. Reads the feature graph that
- * `cargo tree -e features --prefix depth -f {p} -p a -p b ...` prints for the
- * batch, and compares, for every package a root reaches, the features the
- * root activates by itself with the features the whole batch activates.
+ * Which packages of a would-be batch can share one cargo process without
+ * being built differently than alone. `cargo build -p a -p b` unifies
+ * features: a dependency that `a` uses with feature x and `b` with feature y
+ * is built once with both, so `a` is no longer what `cargo build -p a`
+ * makes. Reads the feature graph that `cargo tree -e features --prefix depth
+ * -f {p} -p a -p b ...` prints for the batch, takes for each root the
+ * features it activates by itself, and groups roots greedily (in the given
+ * order) so that within a group every package a root reaches gets exactly
+ * the features that root asks for. A root cargo did not print, or one
+ * reaching a crate present in two versions (whose features cannot be told
+ * apart by name), gets a group of its own.
  */
-export function rootsChangedByBatch(treeOutput: string, roots: readonly string[]): Set<string> {
+export function featureCompatibleGroups(treeOutput: string, roots: readonly string[]): string[][] {
   const graph = parseFeatureTree(treeOutput);
-  const reach = new Map(roots.map((root) => [root, activated(graph, root)]));
-  const batch = new Map<string, Set<string>>();
-  for (const features of reach.values()) {
-    for (const [pkg, set] of features) {
-      const all = batch.get(pkg) ?? new Set<string>();
-      for (const feature of set) all.add(feature);
-      batch.set(pkg, all);
+  const groups: Array<{ roots: string[]; features: Map<string, Set<string>>; closed: boolean }> = [];
+  for (const root of roots) {
+    const own = activated(graph, root);
+    const closed = !graph.roots.has(root) || [...own.keys()].some((pkg) => graph.ambiguous.has(nameOf(pkg)));
+    const group = closed ? undefined : groups.find((candidate) => !candidate.closed && agrees(candidate.features, own));
+    if (!group) {
+      groups.push({ roots: [root], features: new Map(own), closed });
+      continue;
     }
+    group.roots.push(root);
+    for (const [pkg, set] of own) group.features.set(pkg, set);
   }
-  const changed = new Set<string>();
-  for (const [root, features] of reach) {
-    for (const [pkg, set] of features) {
-      if ((batch.get(pkg)?.size ?? 0) !== set.size) changed.add(root);
-    }
-    // Feature nodes stand for every version of a crate by name; with two versions present the
-    // attribution is not exact, so such roots build alone.
-    if ([...features.keys()].some((pkg) => graph.ambiguous.has(nameOf(pkg)))) changed.add(root);
+  return groups.map((group) => group.roots);
+}
+
+/** Whether every package both reach gets the same features from each: then building them together changes neither. */
+function agrees(group: Map<string, Set<string>>, own: Map<string, Set<string>>): boolean {
+  for (const [pkg, set] of own) {
+    const theirs = group.get(pkg);
+    if (theirs && (theirs.size !== set.size || [...set].some((feature) => !theirs.has(feature)))) return false;
   }
-  for (const root of roots) if (!graph.roots.has(root)) changed.add(root);
-  return changed;
+  return true;
 }
 
 interface FeatureGraph {

@@ -26,6 +26,6 @@ export interface CargoExecutorOptions {
    * set is always kept.
    */
   crateCache?: 'auto' | 'kache' | 'builtin' | 'off';
-  /** Extra arguments passed to cargo as they are. */
+  /** Extra arguments for cargo; for `run`, the program's own arguments (after `--`). */
   args?: string[] | string;
 }
