@@ -32,10 +32,13 @@ describe('the built-in crate cache under nx', () => {
     assert.match(execFileSync(join(ws.root, 'target/debug/hello-cli'), { encoding: 'utf8' }), /hello/i);
   });
 
-  it('in a batch too, each task naming the shared cargo run', () => {
+  it("in a batch too: each task its own units, and the shared cargo run's total once", () => {
     rmSync(join(ws.root, 'target'), { recursive: true, force: true });
     const output = ws.nxOk(['run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static']).stdout;
-    assert.match(output, /crate cache \(cargo run shared by 3 tasks\): \d+ restored, 0 compiled/);
+    for (const crate of ['words', 'greet', 'hello-cli']) {
+      assert.match(output, new RegExp(`crate cache \\(${crate}'s own units; cargo run shared by 3 tasks\\): 1 restored, 0 compiled`));
+    }
+    assert.equal(output.match(/crate cache \(the whole cargo run shared by 3 tasks\): 3 restored, 0 compiled/g)?.length, 1);
   });
 
   it('negative control: with crateCache off nothing is restored and no line is printed', () => {

@@ -138,7 +138,7 @@ const CHANGES = [
   },
   {
     name: '.cargo/config.toml rustflags',
-    apply: editFile('.cargo/config.toml', (text) => `[build]\nrustflags = ["-Cdebug-assertions=off"]\n\n${text}`),
+    apply: (ws) => ws.write('.cargo/config.toml', '[build]\nrustflags = ["-Cdebug-assertions=off"]\n'),
     expected: (facts) => tasksOf(facts.crates),
   },
   { name: 'RUSTFLAGS', env: { RUSTFLAGS: '-Copt-level=1' }, expected: (facts) => tasksOf(facts.crates) },

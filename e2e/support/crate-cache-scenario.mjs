@@ -88,11 +88,15 @@ function witnessed(run, status, stderr) {
   return { requested, compiled: new Set(compiled), compiledList: compiled, stderr, workspace: run.workspace };
 }
 
-/** One `cargo <args>` run; `cache` is 'builtin' or 'off'. */
+/**
+ * One `cargo <args>` run; `cache` is 'builtin' or 'off'. Waits for the
+ * store to settle after, unless `settle: false` (to look at the store as
+ * cargo leaves it).
+ */
 export function cargo(workspace, options) {
   const run = prepare(workspace, options);
   const result = spawnSync('cargo', run.argv, { cwd: workspace, env: run.env, encoding: 'utf8' });
-  settle(options?.store);
+  if (options?.settle !== false) settle(options?.store);
   return witnessed(run, result.status, result.stderr);
 }
 

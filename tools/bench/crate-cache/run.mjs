@@ -3,8 +3,11 @@
 // cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
 // to no wrapper at all and to sccache.
 //
-//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,sccache] [--wrapper <path>]
+//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,nx,sccache] [--wrapper <path>]
 //
+// "ours" is the package as a user installs it (tools/support/installed-packages.mjs:
+// the packed tarballs installed beside nx), its wrapper what the installed
+// `nx-cargo-crate-cache wrapper` gives cargo (the native client, built on first use).
 // Needs sccache on PATH (`cargo install --locked sccache`); the fixture's
 // crates come from crates.io.
 //
@@ -16,6 +19,10 @@
 //   2. ours cold: empty store (NX_CARGO_CRATE_CACHE_DIR), `cargo clean`;
 //   3. ours warm: `cargo clean`, the store as (2) left it: every unit should be restored;
 //   4. ours relocated: the copy, no target dir, the same store;
+//   4b. ours through nx: `nx run-many -t build --skip-nx-cache` in the same
+//      workspace (an Nx workspace with the plugin installed) after removing
+//      target/, the store as (2) left it: Nx's batch splits the members over
+//      cargo runs by their features; every unit should be restored once;
 //   5-7. the same three with sccache: an empty SCCACHE_DIR for (5), and a
 //      fresh server for each build (started untimed before it, stopped after
 //      its stats are read) on a port of its own, so a user's server is left alone.
@@ -28,17 +35,15 @@
 // after the build, when that exists, otherwise none. Prints medians, min, max and the
 // ratios against their targets; writes nothing into the repo.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { NX_ENV, NxWorkspace } from '../../support/nx-workspace.mjs';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
 import { externalPackages, writeFixture } from './fixture.mjs';
 
-const DEFAULT_WRAPPER = join(REPO_ROOT, 'packages/crate-cache/bin/nx-cargo-rustc');
-/** Our store's stats, read around each build of ours (whichever --wrapper is used). */
-const STATS_CLI = join(REPO_ROOT, 'packages/crate-cache/dist/bin/cli.js');
-const GROUPS = ['baseline', 'ours', 'sccache'];
+const GROUPS = ['baseline', 'ours', 'nx', 'sccache'];
 /** What the fixture's binary is run with to check a build (prints a count and a digest). */
 const APP_ARGS = ['--count', '20'];
 /** Variables that would change what is measured; every build starts without them. */
@@ -59,6 +64,7 @@ async function main(options) {
     if (Object.values(columns).some((column) => column.error)) process.exitCode = 1;
   } finally {
     if (fixture.sccache) stopSccache(fixture);
+    fixture.ws?.dispose();
     for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -70,13 +76,22 @@ function parseOptions(argv) {
   const only = new Set(values.only.split(',').map((group) => group.trim()).filter(Boolean));
   const unknown = [...only].filter((group) => !GROUPS.includes(group));
   if (unknown.length > 0 || only.size === 0) throw new BenchError(`--only takes a comma-separated list of ${GROUPS.join(', ')}, got "${values.only}"`);
-  return { runs: positiveInt(values.runs, '--runs'), only, wrapper: values.wrapper ? resolve(values.wrapper) : DEFAULT_WRAPPER };
+  if (only.has('nx') && !only.has('ours')) throw new BenchError('--only nx needs ours too: the nx row restores from the store the cold row of ours fills');
+  return { runs: positiveInt(values.runs, '--runs'), only, wrapper: values.wrapper ? resolve(values.wrapper) : undefined };
 }
 
-/** The wrapper (executable: cargo runs it directly) and sccache, for the groups that use them. */
-function checkTools({ only, wrapper }) {
-  const tools = { wrapper: undefined, sccache: undefined };
+/**
+ * The Nx workspace the fixture is written into (its node_modules: the
+ * installed packages), our wrapper (executable: cargo runs it directly) and
+ * CLI, and sccache, for the groups that use them.
+ */
+function checkTools({ only, wrapper: given }) {
+  const tools = { wrapper: undefined, sccache: undefined, ws: undefined, statsCli: undefined };
   if (only.has('ours')) {
+    log('installing the packed packages beside nx');
+    tools.ws = new NxWorkspace();
+    tools.statsCli = tools.ws.bin('nx-cargo-crate-cache');
+    const wrapper = given ?? installedWrapper(tools.statsCli);
     if (!existsSync(wrapper)) throw new BenchError(`${wrapper} is missing: run \`npm run build\` first, pass --wrapper <path>, or leave ours out with --only baseline,sccache`);
     try {
       accessSync(wrapper, constants.X_OK);
@@ -93,6 +108,15 @@ function checkTools({ only, wrapper }) {
   return tools;
 }
 
+/** What the installed CLI gives cargo; a wrapper that is not the native client is reported, since it is the slow path. */
+function installedWrapper(cli) {
+  const result = spawnSync(process.execPath, [cli, 'wrapper', '--json'], { encoding: 'utf8' });
+  if (result.status !== 0) throw new BenchError(`nx-cargo-crate-cache wrapper failed:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+  const { wrapper, native, reason } = JSON.parse(result.stdout);
+  if (!native) log(`warning: the native client could not be built (${reason}); ours runs the in-process wrapper`);
+  return wrapper;
+}
+
 // --- the fixture ----------------------------------------------------------------
 
 /**
@@ -101,7 +125,7 @@ function checkTools({ only, wrapper }) {
  */
 function prepare(tools) {
   const temp = (name) => mkdtempSync(join(tmpdir(), `nx-cargo-bench-crate-cache-${name}-`));
-  const main = temp('ws');
+  const main = tools.ws?.root ?? temp('ws');
   // A different name and depth, so no path of the original is a prefix of the copy's.
   const moved = join(temp('moved'), 'elsewhere/checkout');
   const fixture = { main, moved, tempDirs: [main, dirname(dirname(moved))], ...tools, loadBefore: loadavg()[0].toFixed(2) };
@@ -113,7 +137,8 @@ function prepare(tools) {
     for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
     throw new BenchError(error.message);
   }
-  cpSync(main, moved, { recursive: true });
+  // The copy is a Cargo workspace only: no node_modules link, no Nx state.
+  cpSync(main, moved, { recursive: true, filter: (source) => !/\/(node_modules|\.nx)$/.test(source) });
   fixture.members = members.length;
   fixture.external = externalPackages(main).length;
   // cargo prints `Compiling` once per package it builds from an empty target dir.
@@ -121,6 +146,8 @@ function prepare(tools) {
   if (tools.wrapper) {
     fixture.oursStore = temp('store');
     fixture.tempDirs.push(fixture.oursStore);
+    // The project graph, once, so that the nx row times the tasks (Nx reuses it while no Cargo file changes).
+    tools.ws.nxOk(['show', 'projects']);
   }
   if (tools.sccache) {
     fixture.sccacheDir = temp('sccache');
@@ -144,6 +171,7 @@ function columnsFor(fixture, only) {
     oursCold: { group: 'ours', short: 'ours-cold', label: 'ours, cold (empty store)', measure: () => oursCold(fixture, round) },
     oursWarm: { group: 'ours', short: 'ours-warm', label: 'ours, warm (cargo clean, store filled)', measure: () => oursWarm(fixture, round, fixture.main, 'warm') },
     oursMoved: { group: 'ours', short: 'ours-relocated', label: 'ours, relocated (copy, same store)', measure: () => oursWarm(fixture, round, fixture.moved, 'relocated') },
+    oursNx: { group: 'nx', short: 'ours-nx', label: 'ours through nx run-many -t build, warm', measure: () => oursThroughNx(fixture, round) },
     sccacheCold: { group: 'sccache', short: 'sccache-cold', label: 'sccache, cold (empty SCCACHE_DIR)', measure: () => sccacheCold(fixture, round) },
     sccacheWarm: { group: 'sccache', short: 'sccache-warm', label: 'sccache, warm (cargo clean, cache filled)', measure: () => sccacheWarm(fixture, round, fixture.main, 'warm') },
     sccacheMoved: { group: 'sccache', short: 'sccache-relocated', label: 'sccache, relocated (copy, same cache)', measure: () => sccacheWarm(fixture, round, fixture.moved, 'relocated') },
@@ -171,6 +199,31 @@ function oursWarm(fixture, round, root, kind) {
   if (!round.oursFilled) throw new BenchError(`ours ${kind}: the cold build of this round did not fill the store`);
   cargoClean(root);
   return withOursStats(fixture, () => buildSample(fixture, root, oursEnv(fixture, root), `cargo build with ours (${kind})`));
+}
+
+/**
+ * `nx run-many -t build` after removing target/, Nx's task cache skipped:
+ * what a task-cache miss costs through the plugin's batch executor, with the
+ * crate store warm. Counts restores per unit from the store's event log.
+ */
+function oursThroughNx(fixture, round) {
+  if (!round.oursFilled) throw new BenchError('ours through nx: the cold build of this round did not fill the store');
+  rmSync(join(fixture.main, 'target'), { recursive: true, force: true });
+  const started = Date.now();
+  const env = buildEnv({ ...NX_ENV, NX_CACHE_DIRECTORY: join(fixture.main, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore });
+  const { ms, result } = timed(() => spawnSync(process.execPath, [fixture.ws.packages.nxBin, 'run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static'], { cwd: fixture.main, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  if (result.status !== 0) throw new BenchError(`nx run-many -t build exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+  checkApp(fixture, fixture.main, 'nx run-many -t build');
+  return { ms, cache: restoresSince(fixture.oursStore, started) };
+}
+
+/** Restores and compiles the store logged since `started`, and how many distinct units were restored. */
+function restoresSince(store, started) {
+  const events = readFileSync(join(store, 'events', 'log.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((event) => event.at >= started);
+  const hits = events.filter((event) => event.result === 'hit');
+  const distinct = new Set(hits.map((event) => event.key)).size;
+  const compiled = events.filter((event) => event.result === 'miss' || event.result === 'passthrough').length;
+  return { restored: hits.length, compiled, detail: `${hits.length} restores of ${distinct} distinct units${hits.length === distinct ? ' (each once)' : ''}` };
 }
 
 function oursEnv(fixture, root) {
@@ -291,8 +344,7 @@ function withOursStats(fixture, build) {
 
 /** `stats --json` flattened to numeric leaves (`a.b.c: n`), or undefined. */
 function oursStats(fixture) {
-  if (!existsSync(STATS_CLI)) return undefined;
-  const result = spawnSync(process.execPath, [STATS_CLI, 'stats', '--json'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore }), encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [fixture.statsCli, 'stats', '--json'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore }), encoding: 'utf8' });
   if (result.status !== 0) return undefined;
   try {
     return flatten(JSON.parse(result.stdout));
@@ -333,9 +385,10 @@ function printReport(fixture, columns, { runs, only }) {
   const shown = Object.keys(columns).filter((key) => !columns[key].unavailable);
   const rows = [['', 'median', 'min', 'max', 'units (last run)', 'cache stats (last run)'], ...shown.map((key) => row(key))];
   if (only.has('baseline') && only.has('ours')) rows.push(ratio('ours cold / no-wrapper cold', 'oursCold', 'baselineCold', atMost(1.1)), ratio('ours warm / no-wrapper cold', 'oursWarm', 'baselineCold', atMost(0.3)), ratio('ours relocated / no-wrapper cold', 'oursMoved', 'baselineCold', atMost(0.3)));
+  if (only.has('baseline') && only.has('nx')) rows.push(ratio('ours through nx, warm / no-wrapper cold', 'oursNx', 'baselineCold', atMost(0.3)));
   if (only.has('ours') && only.has('sccache')) rows.push(ratio('ours warm / sccache warm', 'oursWarm', 'sccacheWarm', below1), ratio('ours relocated / sccache relocated', 'oursMoved', 'sccacheMoved', below1));
   if (only.has('baseline') && only.has('sccache')) rows.push(ratio('sccache cold / no-wrapper cold', 'sccacheCold', 'baselineCold'), ratio('sccache warm / no-wrapper cold', 'sccacheWarm', 'baselineCold'), ratio('sccache relocated / no-wrapper cold', 'sccacheMoved', 'baselineCold'));
-  const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper}` : 'ours left out';
+  const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper} (installed packages)` : 'ours left out';
   console.log(
     `\nnx-cargo crate-cache benchmark: cargo build --offline of ${fixture.members} member crates over ${fixture.external} external crates (crates.io, pinned), ` +
       `${fixture.packages} packages compiled each time; medians of ${runs} runs, ms, wall time; ${toolVersion('cargo')}, ${fixture.sccache ?? 'sccache left out'}, ${wrapper}; ` +
