@@ -48,11 +48,15 @@ describe('describeBuild', () => {
     assert.equal(describeIn({ 'rust/.cargo/config.toml': '[build]\nrustflags = ["-Dwarnings"]\n' }, pkg([], { workspaceDir: 'rust', dir: 'rust/demo' })).targetDir, 'rust/target');
   });
 
-  it('recognises a napi-rs package by its package.json, with bindings only from napi-derive', () => {
+  it('recognises a napi-rs package by its package.json, with bindings only from napi-derive with its type-def feature', () => {
     const files = { 'crates/demo/package.json': '{"name":"demo","napi":{"binaryName":"demo"}}' };
     assert.deepEqual(describeIn(files, pkg([])).napi, { generatesBindings: false });
-    const withDerive = pkg([], { dependencies: [{ name: 'napi-derive' } as CargoPackage['dependencies'][number]] });
-    assert.deepEqual(describeIn(files, withDerive).napi, { generatesBindings: true });
+    const derive = (usesDefaultFeatures: boolean, features: string[]) =>
+      pkg([], { dependencies: [{ name: 'napi-derive', usesDefaultFeatures, features } as CargoPackage['dependencies'][number]] });
+    assert.deepEqual(describeIn(files, derive(true, [])).napi, { generatesBindings: true });
+    assert.deepEqual(describeIn(files, derive(false, ['type-def'])).napi, { generatesBindings: true });
+    // What napi build checks: without default features and without `type-def` it writes no bindings.
+    assert.deepEqual(describeIn(files, derive(false, ['strict'])).napi, { generatesBindings: false });
     assert.equal(describeIn({ 'crates/demo/package.json': '{"name":"demo"}' }, pkg([])).napi, undefined);
   });
 

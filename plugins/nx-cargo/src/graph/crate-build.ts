@@ -78,6 +78,8 @@ function napiConfig(text: string | undefined, pkg: CargoPackage): CrateBuild['na
   } catch {
     return undefined;
   }
-  // napi-rs writes index.js and index.d.ts only from what napi-derive's type-def feature emits.
-  return { generatesBindings: pkg.dependencies.some((dep) => dep.name === 'napi-derive') };
+  // napi build writes index.js and index.d.ts only from what napi-derive's type-def feature emits; it
+  // checks the feature as written here (default features or `type-def` named), so a crate without it
+  // keeps its own hand-written index.js as a source.
+  return { generatesBindings: pkg.dependencies.some((dep) => dep.name === 'napi-derive' && (dep.usesDefaultFeatures || dep.features.includes('type-def'))) };
 }
