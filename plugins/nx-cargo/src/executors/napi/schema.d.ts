@@ -5,6 +5,6 @@ export interface NapiExecutorOptions {
   features?: string[] | string;
   /** Target triple (`--target`). */
   target?: string;
-  /** Extra arguments passed to `napi build` as they are. */
+  /** Extra arguments passed to `napi build` as they are, except flags that write outside the package folder. */
   args?: string[] | string;
 }
