@@ -1,8 +1,8 @@
 // A TypeScript package that uses a real napi-rs addon (napi, napi-derive and
 // napi-build from crates.io, built by the workspace's @napi-rs/cli through
 // nx-cargo:napi): one Nx project per folder, the build order, the cache
-// restoring the .node file and the generated bindings, and affected, under
-// real nx.
+// restoring the .node file and the generated bindings, affected, and the
+// library generator's --napi crate, under real nx.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
@@ -93,6 +93,26 @@ describe('a TS package using a napi-rs addon crate', () => {
     const affected = ws.nxOk(['show', 'projects', '--affected', '-t', 'test', '--files=packages/ts-pkg/src/greeting.spec.ts', '--json']);
     assert.deepEqual(JSON.parse(affected.stdout), ['ts-pkg']);
   });
+
+  it('generates a napi-rs crate with `nx g nx-cargo:library --napi` that `nx build` builds and node loads', () => {
+    // The workspace already names @napi-rs/cli, so the generator leaves package.json alone and installs nothing.
+    const rootManifest = ws.read('package.json');
+    ws.nxOk(['g', 'nx-cargo:library', 'gen-addon', '--napi']);
+    assert.equal(ws.read('package.json'), rootManifest);
+    // Outside a terminal Nx stops while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
+    ws.nxOk(['sync']);
+    const project = JSON.parse(ws.nxOk(['show', 'project', 'gen-addon', '--json']).stdout);
+    assert.equal(project.targets.build.executor, 'nx-cargo:napi');
+    const build = ws.nxOk(['build', 'gen-addon', '--output-style=stream']);
+    assert.ok(ran(build.output, 'gen-addon:build'), build.output);
+    assertBuilt(ws, 'crates/gen-addon', 'gen-addon');
+    assert.match(ws.read('crates/gen-addon/index.d.ts'), /export declare function sum\(a: number, b: number\): number/);
+    const load = callAddon(ws, 'crates/gen-addon', 'sum(2, 3)');
+    assert.equal(load.stdout, '5', load.stderr);
+    // The build added the crate to Cargo.lock.
+    ws.nxOk(['sync']);
+  });
+
 
   // Negative control: the same deletion and cache hit, with the bindings left
   // out of the declared outputs, must leave them missing.

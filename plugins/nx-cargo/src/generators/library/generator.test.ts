@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
-import { readJson, type Tree } from '@nx/devkit';
+import { posix } from 'node:path';
+import { readJson, writeJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { loadCargoRepository, type FileSystem } from '@nx-cargo/cargo-workspace';
 import { parse } from 'smol-toml';
+import { describeBuild } from '../../graph/crate-build.js';
 import { libraryGenerator } from './generator.js';
 
 const read = (tree: Tree, file: string) => tree.read(file, 'utf-8');
@@ -146,5 +149,87 @@ describe('library generator', () => {
   it('refuses a root manifest that is not valid TOML, naming it', async () => {
     tree.write('Cargo.toml', '[workspace\n');
     await assert.rejects(libraryGenerator(tree, { name: 'mylib' }), /Cargo\.toml:1:\d+: invalid TOML/);
+  });
+});
+
+describe('library generator --napi', () => {
+  let tree: Tree;
+  beforeEach(() => {
+    tree = createTreeWithEmptyWorkspace({ formatter: 'none' });
+  });
+
+  /** The model's file system over the tree, as the plugin reads the workspace. */
+  const treeFiles = (): FileSystem => ({
+    readFile: (path) => (tree.isFile(path) ? (tree.read(path, 'utf-8') ?? undefined) : undefined),
+    readDir: (path) => (tree.exists(path) && !tree.isFile(path) ? tree.children(path).map((name) => ({ name, isDirectory: !tree.isFile(posix.join(path, name)) })) : []),
+  });
+
+  it('writes a cdylib on napi and napi-derive, with napi-build in build.rs', async () => {
+    await libraryGenerator(tree, { name: 'my-addon', napi: true });
+    assert.equal(
+      read(tree, 'crates/my-addon/Cargo.toml'),
+      [
+        '[package]', 'name = "my-addon"', 'version = "0.1.0"', 'edition = "2021"', '',
+        '[lib]', 'crate-type = ["cdylib"]', '',
+        '[dependencies]', 'napi = "3"', 'napi-derive = "3"', '',
+        '[build-dependencies]', 'napi-build = "2"', '',
+      ].join('\n'),
+    );
+    assert.equal(read(tree, 'crates/my-addon/build.rs'), 'fn main() {\n    napi_build::setup();\n}\n');
+    const lib = read(tree, 'crates/my-addon/src/lib.rs') ?? '';
+    assert.match(lib, /^use napi_derive::napi;$/m);
+    assert.match(lib, /#\[napi\]\npub fn sum\(a: i32, b: i32\) -> i32 \{/);
+    assert.match(lib, /#\[test\]\n    fn adds\(\)/);
+  });
+
+  it('writes a package.json with the napi entry, loading the generated bindings, and ignores what napi build writes', async () => {
+    await libraryGenerator(tree, { name: 'my-addon', napi: true });
+    assert.deepEqual(readJson(tree, 'crates/my-addon/package.json'), {
+      name: 'my-addon',
+      version: '0.1.0',
+      private: true,
+      main: 'index.js',
+      types: 'index.d.ts',
+      napi: { binaryName: 'my-addon' },
+    });
+    assert.equal(read(tree, 'crates/my-addon/.gitignore'), '*.node\nindex.js\nindex.d.ts\n');
+  });
+
+  it('makes a crate the plugin builds with napi build, with generated bindings', async () => {
+    await libraryGenerator(tree, { name: 'my-addon', napi: true });
+    const fs = treeFiles();
+    const repository = loadCargoRepository(fs, ['Cargo.toml', 'crates/my-addon/Cargo.toml']);
+    assert.deepEqual(repository.errors, []);
+    const pkg = repository.packages.find((candidate) => candidate.name === 'my-addon');
+    assert.ok(pkg);
+    assert.deepEqual(describeBuild(fs, pkg, { packageJsonFiles: new Set(['crates/my-addon/package.json']) }).napi, { generatesBindings: true });
+    // Without --napi: no package.json, so a plain cargo build.
+    await libraryGenerator(tree, { name: 'plain' });
+    const plain = loadCargoRepository(fs, ['Cargo.toml', 'crates/plain/Cargo.toml']).packages.find((candidate) => candidate.name === 'plain');
+    assert.ok(plain);
+    assert.equal(describeBuild(fs, plain, { packageJsonFiles: new Set() }).napi, undefined);
+  });
+
+  it('adds @napi-rs/cli to the root devDependencies when missing, and keeps a version the workspace has', async () => {
+    await libraryGenerator(tree, { name: 'one', napi: true });
+    assert.equal(readJson(tree, 'package.json').devDependencies['@napi-rs/cli'], '^3.10.12');
+    writeJson(tree, 'package.json', { ...readJson(tree, 'package.json'), devDependencies: { '@napi-rs/cli': '3.0.0' } });
+    await libraryGenerator(tree, { name: 'two', napi: true });
+    assert.equal(readJson(tree, 'package.json').devDependencies['@napi-rs/cli'], '3.0.0');
+  });
+
+  it('keeps version and edition inheritance', async () => {
+    tree.write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "2.0.0"\nedition = "2021"\n');
+    await libraryGenerator(tree, { name: 'my-addon', napi: true });
+    assert.match(read(tree, 'crates/my-addon/Cargo.toml') ?? '', /^name = "my-addon"\nversion\.workspace = true\nedition\.workspace = true\n\n\[lib\]/m);
+  });
+
+  it('refuses a name npm does not accept, and a folder that already has a package.json, before writing anything', async () => {
+    await assert.rejects(libraryGenerator(tree, { name: 'MyAddon', napi: true }), /invalid napi-rs crate name `MyAddon`: .*must be lowercase/);
+    await assert.rejects(libraryGenerator(tree, { name: '_addon', napi: true }), /cannot start with `_`/);
+    assert.equal(tree.exists('Cargo.toml'), false);
+    tree.write('crates/web/package.json', '{"name":"web"}');
+    await assert.rejects(libraryGenerator(tree, { name: 'web', napi: true }), /crates\/web\/package\.json already exists/);
+    assert.equal(tree.exists('crates/web/Cargo.toml'), false);
   });
 });

@@ -4,9 +4,19 @@ import { posix } from 'node:path';
 import { initGenerator } from '../init/generator.js';
 import { validatePackageName } from './package-name.js';
 import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { napiTemplate } from './napi-template.js';
 import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
 
-export type CrateKind = 'library' | 'binary';
+/** `napi`: a library that is also a Node.js native addon, built with napi-rs. */
+export type CrateKind = 'library' | 'binary' | 'napi';
+
+/** What a kind of crate writes besides the [package] table. */
+export interface CrateTemplate {
+  /** The manifest's tables after [package]. */
+  manifestTables: string;
+  /** Files by path in the crate folder. */
+  files: Record<string, string>;
+}
 
 export interface CrateOptions {
   name: string;
@@ -28,11 +38,11 @@ interface EnclosingWorkspace {
  * so `--dry-run` shows the changes without writing them.
  */
 export async function generateCrate(tree: Tree, options: CrateOptions, kind: CrateKind): Promise<void> {
-  const name = validatePackageName(options.name, kind);
+  const name = validatePackageName(options.name, kind === 'binary' ? 'binary' : 'library');
   const dir = crateDirectory(options.directory, name);
   const manifestFile = `${dir}/Cargo.toml`;
-  const sourceFile = `${dir}/src/${kind === 'library' ? 'lib.rs' : 'main.rs'}`;
-  for (const file of [manifestFile, sourceFile]) {
+  const template = crateTemplate(kind, name);
+  for (const file of [manifestFile, ...Object.keys(template.files).map((path) => `${dir}/${path}`)]) {
     if (tree.exists(file)) throw new Error(`${file} already exists: choose another --directory`);
   }
 
@@ -52,8 +62,13 @@ export async function generateCrate(tree: Tree, options: CrateOptions, kind: Cra
   }
 
   const shared = isTable(workspace?.workspace.package) ? workspace.workspace.package : {};
-  tree.write(manifestFile, packageManifest(name, 'version' in shared, 'edition' in shared));
-  tree.write(sourceFile, kind === 'library' ? LIB_RS : MAIN_RS);
+  tree.write(manifestFile, packageManifest(name, 'version' in shared, 'edition' in shared, template.manifestTables));
+  for (const [path, text] of Object.entries(template.files)) tree.write(`${dir}/${path}`, text);
+}
+
+function crateTemplate(kind: CrateKind, name: string): CrateTemplate {
+  if (kind === 'napi') return napiTemplate(name);
+  return { manifestTables: '[dependencies]\n', files: kind === 'library' ? { 'src/lib.rs': LIB_RS } : { 'src/main.rs': MAIN_RS } };
 }
 
 /** The crate's folder, relative to the workspace root, checked to stay inside it. */
@@ -104,15 +119,14 @@ async function assertNameFree(tree: Tree, workspace: EnclosingWorkspace, name: s
   }
 }
 
-function packageManifest(name: string, inheritVersion: boolean, inheritEdition: boolean): string {
+function packageManifest(name: string, inheritVersion: boolean, inheritEdition: boolean, tables: string): string {
   return [
     '[package]',
     `name = "${name}"`,
     inheritVersion ? 'version.workspace = true' : 'version = "0.1.0"',
     inheritEdition ? 'edition.workspace = true' : 'edition = "2021"',
     '',
-    '[dependencies]',
-    '',
+    tables,
   ].join('\n');
 }
 
