@@ -99,8 +99,6 @@ describe('a TS package using a napi-rs addon crate', () => {
     const rootManifest = ws.read('package.json');
     ws.nxOk(['g', 'nx-cargo:library', 'gen-addon', '--napi']);
     assert.equal(ws.read('package.json'), rootManifest);
-    // Outside a terminal Nx stops while nx-cargo's inputs files are stale: write them, as `nx sync` does for a user.
-    ws.nxOk(['sync']);
     const project = JSON.parse(ws.nxOk(['show', 'project', 'gen-addon', '--json']).stdout);
     assert.equal(project.targets.build.executor, 'nx-cargo:napi');
     const build = ws.nxOk(['build', 'gen-addon', '--output-style=stream']);
@@ -109,8 +107,6 @@ describe('a TS package using a napi-rs addon crate', () => {
     assert.match(ws.read('crates/gen-addon/index.d.ts'), /export declare function sum\(a: number, b: number\): number/);
     const load = callAddon(ws, 'crates/gen-addon', 'sum(2, 3)');
     assert.equal(load.stdout, '5', load.stderr);
-    // The build added the crate to Cargo.lock.
-    ws.nxOk(['sync']);
   });
 
 

@@ -3,7 +3,7 @@
 // no tests or test helpers.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../tools/support/installed-packages.mjs';
@@ -24,6 +24,17 @@ for (const pack of packs) {
     for (const required of REQUIRED[pack.name]) assert.ok(files.includes(required), `${pack.name} lacks ${required}`);
   });
 }
+
+/** Files of the plugin's build that load @nx/devkit at run time (it is a devDependency: types only). */
+const devkitLoaders = (files) => files.filter((file) => file.endsWith('.js') && /require\("@nx\/devkit(\/[^"]*)?"\)/.test(readFileSync(join(REPO_ROOT, 'plugins/nx-cargo', file), 'utf8')));
+
+test('nx-cargo never loads @nx/devkit at run time: its functions come from the nx the workspace installed', () => {
+  const pack = packs.find((candidate) => candidate.name === 'nx-cargo');
+  assert.deepEqual(devkitLoaders(pack.files.map((file) => file.path)), []);
+  // Negative control: the test files do load it, and the check finds them.
+  const tests = readdirSync(join(REPO_ROOT, 'plugins/nx-cargo/dist'), { recursive: true }).map((file) => `dist/${file}`).filter((file) => file.endsWith('.test.js'));
+  assert.ok(devkitLoaders(tests).length > 0);
+});
 
 test('negative control: the built folders do hold tests, which the check would catch', () => {
   const tests = (dir) => readdirSync(join(REPO_ROOT, dir, 'dist'), { recursive: true }).filter((file) => TEST_FILE.test(String(file)));

@@ -3,7 +3,7 @@
 // see installed-packages.mjs), and a way to run the real `nx` binary in it.
 // Shared by e2e tests, benchmarks and the README's example.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -37,9 +37,15 @@ export class NxWorkspace {
     this.write('.gitignore', 'node_modules\ntarget\n.nx\n');
   }
 
-  /** A temporary workspace holding a copy of `e2e/fixtures/<name>`. */
-  static fromFixture(name, options) {
-    const ws = new NxWorkspace(options);
+  /**
+   * A temporary workspace holding a copy of `e2e/fixtures/<name>`, with the
+   * registry packages its package.json asks for (devDependencies) installed
+   * beside nx and the plugin.
+   */
+  static fromFixture(name, options = {}) {
+    const manifest = join(REPO_ROOT, 'e2e/fixtures', name, 'package.json');
+    const wanted = existsSync(manifest) ? JSON.parse(readFileSync(manifest, 'utf8')).devDependencies : undefined;
+    const ws = new NxWorkspace({ ...options, extra: { ...wanted, ...options.extra } });
     ws.copyFrom(`e2e/fixtures/${name}`);
     return ws;
   }

@@ -1,4 +1,6 @@
-import { addDependenciesToPackageJson, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
+import type { GeneratorCallback, Tree } from '@nx/devkit';
+import { execSync } from 'node:child_process';
+import { detectPackageManager, getPackageManagerCommand, logger, readJson, updateJson } from '../../nx-devkit.js';
 import { generateCrate } from '../shared/crate.js';
 import { NAPI_CLI_VERSION } from '../shared/napi-template.js';
 import type { CrateGeneratorSchema } from './schema.js';
@@ -16,8 +18,17 @@ export async function libraryGenerator(tree: Tree, options: CrateGeneratorSchema
     logger.warn(`nx-cargo: there is no package.json at the workspace root: install @napi-rs/cli@${NAPI_CLI_VERSION} where Node finds it from there, for \`nx build\` to run napi build.`);
     return undefined;
   }
-  // A version the workspace already has stays as it is.
-  return addDependenciesToPackageJson(tree, {}, { '@napi-rs/cli': NAPI_CLI_VERSION }, 'package.json', true);
+  return addNapiCli(tree);
+}
+
+/** Adds @napi-rs/cli to the root devDependencies and installs it after the generator, unless the workspace has it already (its version stays). */
+function addNapiCli(tree: Tree): GeneratorCallback | undefined {
+  const manifest = readJson<{ dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>(tree, 'package.json');
+  if (manifest.dependencies?.['@napi-rs/cli'] || manifest.devDependencies?.['@napi-rs/cli']) return undefined;
+  updateJson(tree, 'package.json', (json: { devDependencies?: Record<string, string> }) => ({ ...json, devDependencies: { ...json.devDependencies, '@napi-rs/cli': NAPI_CLI_VERSION } }));
+  return () => {
+    execSync(getPackageManagerCommand(detectPackageManager(tree.root)).install, { cwd: tree.root, stdio: 'inherit' });
+  };
 }
 
 export default libraryGenerator;
