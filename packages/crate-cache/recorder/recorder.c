@@ -45,10 +45,16 @@ struct statx;
 #define EVENT_BYTES 16384
 #define EXEC_BYTES 65536
 #define MAX_RANGES 1024
+/* The log's descriptor is moved up here, away from the low numbers a program
+ * gets after closing every descriptor (closefrom, close_range, Python's
+ * close_fds): a write then fails with EBADF instead of landing in the
+ * program's own file, and the log is reopened. */
+#define HIGH_FD 1000
 
 static int enabled;
 static int attribute = 1;
 static int out_fd = -1;
+static char out_path[4096];
 static int init_state; /* 0 not started, 1 running, 2 done */
 static __thread int busy __attribute__((tls_model("initial-exec")));
 
@@ -214,6 +220,24 @@ static void put_number(struct line *l, long long v) {
   put_bytes(l, digits, format_number(digits, v));
 }
 
+static int place_high(int fd) {
+  int high = fcntl(fd, F_DUPFD_CLOEXEC, HIGH_FD);
+  if (high < 0) return fd; /* a low descriptor limit: keep the one we have */
+  close(fd);
+  return high;
+}
+
+static void emit(const char *buf, size_t len) {
+  int fd = __atomic_load_n(&out_fd, __ATOMIC_ACQUIRE);
+  if (write(fd, buf, len) >= 0 || errno != EBADF) return;
+  fd = real_open()(out_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return;
+  fd = place_high(fd);
+  __atomic_store_n(&out_fd, fd, __ATOMIC_RELEASE);
+  ssize_t ignored = write(fd, buf, len);
+  (void)ignored;
+}
+
 /* A line cut at the size limit ends with the field `\!`, which escaping never
  * produces. */
 static void line_write(struct line *l) {
@@ -222,8 +246,7 @@ static void line_write(struct line *l) {
     l->len += 3;
   }
   l->buf[l->len++] = '\n';
-  ssize_t ignored = write(out_fd, l->buf, l->len);
-  (void)ignored;
+  emit(l->buf, l->len);
 }
 
 /* ---- startup objects and attribution ------------------------------------ */
@@ -429,8 +452,7 @@ static void write_header(getenv_fn get, long long start_ns) {
     while ((n = read(fd, chunk, sizeof chunk)) > 0) {
       for (ssize_t i = 0; i < n; i++) {
         if (l.len + 8 > l.cap) { /* flush a full buffer; the line goes on */
-          ssize_t ignored = write(out_fd, l.buf, l.len);
-          (void)ignored;
+          emit(l.buf, l.len);
           l.len = 0;
         }
         if (separate) put_bytes(&l, "\t", 1);
@@ -457,18 +479,18 @@ static void init(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     long long start_ns = (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-    char path[4096];
     struct line l;
-    line_init(&l, path, sizeof path);
+    line_init(&l, out_path, sizeof out_path);
     put_bytes(&l, dir, strlen(dir));
     put_bytes(&l, "/", 1);
     put_number(&l, getpid());
     put_bytes(&l, "-", 1);
     put_number(&l, start_ns);
     put_bytes(&l, ".rec", 4);
-    path[l.len] = 0;
-    if (!l.cut) out_fd = real_open()(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+    out_path[l.len] = 0;
+    if (!l.cut) out_fd = real_open()(out_path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
     if (out_fd >= 0) {
+      out_fd = place_high(out_fd);
       write_header(get, start_ns);
       __atomic_store_n(&enabled, 1, __ATOMIC_RELEASE);
     }

@@ -68,4 +68,40 @@ describe('the recorder library', () => {
     execFileSync('sh', ['-c', script], { cwd: relative, env: { ...process.env, LD_PRELOAD: library, NX_CARGO_RECORD_DIR: '.' } });
     assert.deepEqual(readdirSync(relative), ['input.txt'], 'nothing is written for a relative NX_CARGO_RECORD_DIR');
   });
+
+  it("never writes into a program's own file after the program closed every descriptor", async () => {
+    const library = await buildRecorder({ storeRoot: tempDir('recorder-store-') });
+    const work = tempDir('recorder-closeall-');
+    // Closes every descriptor (as closefrom and Python's close_fds do), then
+    // opens its own file, which gets the lowest number, and probes a path.
+    writeFileSync(
+      join(work, 'closeall.c'),
+      [
+        '#include <fcntl.h>',
+        '#include <sys/stat.h>',
+        '#include <unistd.h>',
+        'int main(int argc, char **argv) {',
+        '  for (int fd = 3; fd < 4096; fd++) close(fd);',
+        '  int out = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC, 0644);',
+        '  struct stat st;',
+        '  stat(argv[2], &st);',
+        '  return write(out, "mine\\n", 5) == 5 ? 0 : 1;',
+        '}',
+      ].join('\n'),
+    );
+    execFileSync('cc', ['-o', join(work, 'closeall'), join(work, 'closeall.c')]);
+    const record = tempDir('recorder-log-');
+    const own = join(work, 'own.txt');
+    execFileSync(join(work, 'closeall'), [own, join(work, 'probed')], { env: { ...process.env, LD_PRELOAD: library, NX_CARGO_RECORD_DIR: record } });
+    assert.equal(readFileSync(own, 'utf8'), 'mine\n', "the program's file holds only what it wrote");
+    const [closeall] = await readRecording(record);
+    assert.deepEqual(
+      closeall.events.map((e) => e.kind !== 'env' && e.kind !== 'exec' && [e.kind, e.path, e.result]),
+      [
+        ['open', own, 'found'],
+        ['stat', join(work, 'probed'), 'absent'],
+      ],
+      'the events after the close are still recorded',
+    );
+  });
 });
