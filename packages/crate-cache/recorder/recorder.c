@@ -610,20 +610,33 @@ static int probed(const char *op, void *caller, int dirfd, const char *path, int
 /* An empty path with AT_EMPTY_PATH is a stat of an open descriptor, not a name. */
 static int names_path(const char *path, int flags) { return path && !(path[0] == 0 && (flags & AT_EMPTY_PATH)); }
 
-#define STAT_HOOK(name, type)                                               \
-  int name(const char *path, type *buf) {                                   \
-    if (!begin()) return real_##name()(path, buf);                          \
-    return probed(#name, CALLER, AT_FDCWD, path, real_##name()(path, buf)); \
+/* stat, lstat, fstatat and their 64 forms are libc symbols only since glibc
+ * 2.33 (before, programs call __xstat and friends): without one, fail as a
+ * missing system call would. */
+#define NO_REAL(fn)     \
+  if (!(fn)) {          \
+    errno = ENOSYS;     \
+    return -1;          \
+  }
+
+#define STAT_HOOK(name, type)                                      \
+  int name(const char *path, type *buf) {                          \
+    stat_fn real = real_##name();                                  \
+    NO_REAL(real)                                                  \
+    if (!begin()) return real(path, buf);                          \
+    return probed(#name, CALLER, AT_FDCWD, path, real(path, buf)); \
   }
 STAT_HOOK(stat, struct stat)
 STAT_HOOK(stat64, struct stat64)
 STAT_HOOK(lstat, struct stat)
 STAT_HOOK(lstat64, struct stat64)
 
-#define FSTATAT_HOOK(name, type)                                                          \
-  int name(int dirfd, const char *path, type *buf, int flags) {                           \
-    if (!names_path(path, flags) || !begin()) return real_##name()(dirfd, path, buf, flags); \
-    return probed(#name, CALLER, dirfd, path, real_##name()(dirfd, path, buf, flags));   \
+#define FSTATAT_HOOK(name, type)                                                   \
+  int name(int dirfd, const char *path, type *buf, int flags) {                    \
+    fstatat_fn real = real_##name();                                               \
+    NO_REAL(real)                                                                  \
+    if (!names_path(path, flags) || !begin()) return real(dirfd, path, buf, flags); \
+    return probed(#name, CALLER, dirfd, path, real(dirfd, path, buf, flags));      \
   }
 FSTATAT_HOOK(fstatat, struct stat)
 FSTATAT_HOOK(fstatat64, struct stat64)
@@ -650,10 +663,7 @@ FXSTATAT_HOOK(__fxstatat64)
 
 int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *buf) {
   statx_fn real = real_statx();
-  if (!real) { /* glibc < 2.28: no wrapper, std falls back to syscall() */
-    errno = ENOSYS;
-    return -1;
-  }
+  NO_REAL(real) /* glibc < 2.28: std then falls back to syscall(SYS_statx) */
   if (!names_path(path, flags) || !begin()) return real(dirfd, path, flags, mask, buf);
   return probed("statx", CALLER, dirfd, path, real(dirfd, path, flags, mask, buf));
 }
