@@ -468,6 +468,7 @@ static void write_header(getenv_fn get, long long start_ns) {
 static void init(void) {
   int expected = 0;
   if (!__atomic_compare_exchange_n(&init_state, &expected, 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) return;
+  int saved = errno; /* init may run inside the first hooked call */
   busy++;
   getenv_fn get = real_getenv();
   const char *dir = get ? get("NX_CARGO_RECORD_DIR") : NULL;
@@ -496,6 +497,7 @@ static void init(void) {
     }
   }
   busy--;
+  errno = saved;
   __atomic_store_n(&init_state, 2, __ATOMIC_RELEASE);
 }
 
