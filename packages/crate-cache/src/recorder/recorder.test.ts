@@ -4,10 +4,10 @@
 // library, and the macro's must fail with attribution switched off.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, realpathSync } from 'node:fs';
+import { cpSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { buildRecorder } from './build.js';
 import type { RecordedProcess } from './log.js';
 import { readRecording } from './read.js';
@@ -19,16 +19,25 @@ type Mode = 'recorded' | 'no-preload' | 'no-attribution';
 
 let library: string;
 let workspace: string;
+const temps: string[] = [];
+
+function tempDir(prefix: string): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  temps.push(dir);
+  return dir;
+}
 
 before(async () => {
-  library = await buildRecorder({ storeRoot: mkdtempSync(join(tmpdir(), 'recorder-store-')) });
-  workspace = realpathSync(mkdtempSync(join(tmpdir(), 'recorder-ws-')));
+  library = await buildRecorder({ storeRoot: tempDir('recorder-store-') });
+  workspace = tempDir('recorder-ws-');
   cpSync(FIXTURE, workspace, { recursive: true });
 });
 
+after(() => temps.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 /** Builds the workspace (app's units afresh) and returns the recording and what the binary printed. */
 async function build(mode: Mode): Promise<{ processes: RecordedProcess[]; output: string }> {
-  const record = mkdtempSync(join(tmpdir(), 'recorder-log-'));
+  const record = tempDir('recorder-log-');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     CARGO_TARGET_DIR: join(workspace, 'target'),
