@@ -114,6 +114,10 @@ fn start_server(socket: &Path, package: &Path) -> io::Result<()> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0);
+    // Under a recorded build (nx-cargo-audit, strict inputs) the server is not part of what is audited.
+    if env::var_os("NX_CARGO_RECORD_DIR").is_some() {
+        command.env_remove("LD_PRELOAD").env_remove("NX_CARGO_RECORD_DIR");
+    }
     unsafe {
         command.pre_exec(|| {
             for fd in 3..1024 {
@@ -150,7 +154,8 @@ fn serve(mut stream: UnixStream, args: &[OsString], store: &Path) -> Result<i32,
         }
         RUN => {
             let argv = read_strings(&mut stream)?;
-            let (code, stdout, stderr) = run_captured(&argv);
+            let env = read_strings(&mut stream)?;
+            let (code, stdout, stderr) = run_captured(&argv, &env);
             // From here rustc has run: a lost server costs the store, never the result.
             let stored = (|| -> io::Result<i32> {
                 write_u32(&mut stream, code as u32)?;
@@ -235,11 +240,17 @@ fn send_request(stream: &mut UnixStream, args: &[OsString]) -> io::Result<()> {
     stream.flush()
 }
 
-/// Runs rustc with this process's stdin and fds; its output goes on live and is kept for the store.
-fn run_captured(argv: &[Vec<u8>]) -> (i32, Vec<u8>, Vec<u8>) {
+/// Runs rustc with this process's stdin and fds, and `env` (`NAME=value`) added
+/// (the read recorder); its output goes on live and is kept for the store.
+fn run_captured(argv: &[Vec<u8>], env: &[Vec<u8>]) -> (i32, Vec<u8>, Vec<u8>) {
     let program = OsString::from_vec(argv[0].clone());
+    let pairs = env.iter().filter_map(|pair| {
+        let at = pair.iter().position(|&b| b == b'=')?;
+        Some((OsString::from_vec(pair[..at].to_vec()), OsString::from_vec(pair[at + 1..].to_vec())))
+    });
     let child = Command::new(&program)
         .args(argv[1..].iter().map(|a| OsString::from_vec(a.clone())))
+        .envs(pairs)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();
