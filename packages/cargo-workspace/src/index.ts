@@ -6,6 +6,7 @@ export type { CargoTarget } from './targets.js';
 export { loadCargoRepository, type CargoPackage, type CargoRepository, type CargoWorkspace } from './repository.js';
 export { parseLockfile, externalClosure, closureDigest, lockPackageHash, lockPackageId, resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
 export { isExcludedFromWorkspace, isListedMember } from './member-globs.js';
-export { isTable, parseToml, stringList, type TomlTable } from './toml.js';
+export { isTable, parseToml, sameToml, stringList, type TomlTable } from './toml.js';
+export * from './toml-layout.js';
 export { dirOf, joinPath } from './paths.js';
 export { artifactFamily, artifactFileNames, hostArtifactFamily, type ArtifactFamily } from './artifacts.js';

@@ -1,8 +1,9 @@
 /**
  * Where things are in a TOML document's text: table headers, key/value
- * entries and, for array values, each item and comma. Generators use it to
- * edit a user's Cargo.toml in place (comments, order and formatting stay as
- * they were) instead of parsing and re-serializing it.
+ * entries (those inside inline tables too) and, for array values, each item
+ * and comma. Generators and `nx release` use it to edit a user's Cargo.toml
+ * or a Cargo.lock in place (comments, order and formatting stay as they
+ * were) instead of parsing and re-serializing it.
  *
  * The scanner assumes a document that already parsed as TOML; callers check
  * that with a real parser first, and again on the edited text.
@@ -25,12 +26,18 @@ export interface TomlArraySpan {
 }
 
 export interface TomlEntry {
-  /** Full key path: the enclosing table's path, then the (dotted) key. */
+  /** Full key path: the enclosing table's path, the keys of enclosing inline tables, then the (dotted) key. */
   path: string[];
   /** The part of the path written in the entry itself (the dotted key). */
   key: string[];
+  /** Index in `headers` of the table the entry is in; -1 before the first header. Tells `[[array]]` tables apart. */
+  table: number;
+  /** Set for an entry inside an inline table (`dep = { version = "1" }`); not for inline tables inside arrays. */
+  inline?: true;
   keyStart: number;
+  /** Start of the value (a string's opening quote). */
   valueStart: number;
+  /** Index just past the value. */
   valueEnd: number;
   /** Set when the value is an array. */
   array?: TomlArraySpan;
@@ -58,12 +65,13 @@ const SCALAR_END = new Set([' ', '\t', '\r', '\n', ',', ']', '}', '#']);
 
 class Scanner {
   private pos = 0;
+  private readonly entries: TomlEntry[] = [];
 
   constructor(private readonly text: string) {}
 
   document(): TomlLayout {
     const headers: TomlHeader[] = [];
-    const entries: TomlEntry[] = [];
+    const entries = this.entries;
     let table: string[] = [];
     for (;;) {
       this.skipTrivia();
@@ -81,16 +89,24 @@ class Scanner {
         table = path;
         continue;
       }
-      const keyStart = this.pos;
-      const key = this.keyPath();
-      this.skipSpaces();
-      this.expect('=');
-      this.skipSpaces();
-      const valueStart = this.pos;
-      const array = this.value();
-      entries.push({ path: [...table, ...key], key, keyStart, valueStart, valueEnd: this.pos, array });
+      this.entry(table, headers.length - 1, false);
     }
+    // Entries of an inline table are recorded before the entry that holds it: order by position.
+    entries.sort((a, b) => a.keyStart - b.keyStart);
     return { headers, entries };
+  }
+
+  /** One `key = value`; an inline table value records its own entries under `[...prefix, ...key]`. */
+  private entry(prefix: string[], table: number, inline: boolean): void {
+    const keyStart = this.pos;
+    const key = this.keyPath();
+    this.skipSpaces();
+    this.expect('=');
+    this.skipSpaces();
+    const valueStart = this.pos;
+    const path = [...prefix, ...key];
+    const array = this.value({ path, table });
+    this.entries.push({ path, key, table, ...(inline ? { inline: true as const } : {}), keyStart, valueStart, valueEnd: this.pos, ...(array ? { array } : {}) });
   }
 
   private peek(): string | undefined {
@@ -156,15 +172,19 @@ class Scanner {
     }
   }
 
-  /** Skips one value; returns its layout when it is an array. */
-  private value(): TomlArraySpan | undefined {
+  /**
+   * Skips one value; returns its layout when it is an array. `owner` is the
+   * entry whose value this is: an inline table records its entries under it
+   * (array items have none, since their paths would be ambiguous).
+   */
+  private value(owner?: { path: string[]; table: number }): TomlArraySpan | undefined {
     const c = this.peek();
     if (this.text.startsWith('"""', this.pos)) this.multiLineString('"');
     else if (this.text.startsWith("'''", this.pos)) this.multiLineString("'");
     else if (c === '"') this.basicString();
     else if (c === "'") this.literalString();
     else if (c === '[') return this.array();
-    else if (c === '{') this.inlineTable();
+    else if (c === '{') this.inlineTable(owner);
     else this.scalar();
     return undefined;
   }
@@ -229,7 +249,7 @@ class Scanner {
     }
   }
 
-  private inlineTable(): void {
+  private inlineTable(owner?: { path: string[]; table: number }): void {
     this.pos++;
     for (;;) {
       this.skipTrivia();
@@ -241,6 +261,10 @@ class Scanner {
       }
       if (c === ',') {
         this.pos++;
+        continue;
+      }
+      if (owner) {
+        this.entry(owner.path, owner.table, true);
         continue;
       }
       this.keyPath();
@@ -261,4 +285,37 @@ class Scanner {
       while (this.pos < this.text.length && !SCALAR_END.has(this.text[this.pos])) this.pos++;
     }
   }
+}
+
+/** Where a string literal sits in the text, quotes included: an entry's value or an array item. */
+export interface TomlStringSpan {
+  start: number;
+  end: number;
+}
+
+/** The value of a single-line string literal at `span`, or undefined when something else is there. */
+export function stringAt(text: string, span: TomlStringSpan): string | undefined {
+  const raw = text.slice(span.start, span.end);
+  if (/^'[^'\n]*'$/.test(raw)) return raw.slice(1, -1);
+  if (!/^"(?:[^"\\\n]|\\.)*"$/.test(raw)) return undefined;
+  try {
+    return JSON.parse(raw) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Replaces single-line string literals, keeping each one's quote style, and
+ * nothing else. Throws when a span holds no such string (a multi-line
+ * string, a number): callers edit values they found with the scanner.
+ */
+export function replaceStrings(text: string, edits: ReadonlyArray<{ span: TomlStringSpan; value: string }>): string {
+  let result = text;
+  for (const { span, value } of [...edits].sort((a, b) => b.span.start - a.span.start)) {
+    if (stringAt(text, span) === undefined) throw new Error(`not a single-line string: ${text.slice(span.start, span.end)}`);
+    const literal = text[span.start] === "'" && !/['\n]/.test(value) ? `'${value}'` : JSON.stringify(value);
+    result = result.slice(0, span.start) + literal + result.slice(span.end);
+  }
+  return result;
 }
