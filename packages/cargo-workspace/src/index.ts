@@ -5,7 +5,7 @@ export type { CargoDependency, DependencyKind } from './dependencies.js';
 export { referencesTo, workspaceReferencesTo, type DependencyReference } from './dependency-references.js';
 export { parseManifest, type Manifest, type WorkspaceConfig } from './manifest.js';
 export { isPublishable, versionSource, type VersionSource } from './version-source.js';
-export { moveRequirement } from './version-requirement.js';
+export { isSingleVersionRequirement, moveRequirement } from './version-requirement.js';
 export { setLockedVersion } from './lockfile-edit.js';
 export type { CargoTarget } from './targets.js';
 export { loadCargoRepository, type CargoPackage, type CargoRepository, type CargoWorkspace } from './repository.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parse } from 'smol-toml';
 import { sameToml } from './toml.js';
-import { replaceStrings, scanTomlLayout, stringAt } from './toml-layout.js';
+import { replaceStrings, scanTomlLayout, setTomlStrings, stringAt } from './toml-layout.js';
 
 const paths = (text: string) => scanTomlLayout(text).entries.map((entry) => entry.path.join('.'));
 
@@ -51,5 +51,25 @@ describe('replaceStrings', () => {
     assert.equal(stringAt(text, span(1)), undefined);
     assert.equal(stringAt(text, span(2)), undefined);
     assert.throws(() => replaceStrings(text, [{ span: span(1), value: '2' }]), /not a single-line string: 1/);
+  });
+});
+
+describe('setTomlStrings', () => {
+  it('sets values written as sub-tables, dotted keys or inline tables, and nothing else', () => {
+    const text = '[package]\nversion = "0.1.0" # ours\n\n[dependencies.a]\nversion = "0.1"\n\n[dev-dependencies]\nb.version = "1"\nc = { path = "../c", version = "=2.0.0" }\n';
+    const updated = setTomlStrings('x/Cargo.toml', text, [
+      { path: ['package', 'version'], value: '0.2.0' },
+      { path: ['dependencies', 'a', 'version'], value: '0.2' },
+      { path: ['dev-dependencies', 'b', 'version'], value: '2' },
+      { path: ['dev-dependencies', 'c', 'version'], value: '=2.0.1' },
+    ]);
+    assert.equal(updated, '[package]\nversion = "0.2.0" # ours\n\n[dependencies.a]\nversion = "0.2"\n\n[dev-dependencies]\nb.version = "2"\nc = { path = "../c", version = "=2.0.1" }\n');
+  });
+
+  it('refuses a path that is missing, not a string, or inside [[array]] tables, naming the file', () => {
+    const text = 'a = 1\n[[bin]]\nname = "x"\n';
+    assert.throws(() => setTomlStrings('f.toml', text, [{ path: ['b'], value: '1' }]), /^ManifestError: f\.toml: found 0 entries `b`/);
+    assert.throws(() => setTomlStrings('f.toml', text, [{ path: ['a'], value: '1' }]), /f\.toml:1: `a` is not a one-line string/);
+    assert.throws(() => setTomlStrings('f.toml', text, [{ path: ['bin', 'name'], value: 'y' }]), /found 0 entries `bin\.name`/);
   });
 });

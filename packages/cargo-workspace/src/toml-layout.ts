@@ -1,3 +1,6 @@
+import { ManifestError } from './errors.js';
+import { isTable, parseToml, sameToml, type TomlTable } from './toml.js';
+
 /**
  * Where things are in a TOML document's text: table headers, key/value
  * entries (those inside inline tables too) and, for array values, each item
@@ -318,4 +321,45 @@ export function replaceStrings(text: string, edits: ReadonlyArray<{ span: TomlSt
     result = result.slice(0, span.start) + literal + result.slice(span.end);
   }
   return result;
+}
+
+/**
+ * `text` with the string at each key path set to its new value, in place:
+ * each path must name one single-line string outside `[[array]]` tables
+ * (`[dependencies.a] version`, `a.version`, or `a = { version = ... }` all
+ * name `dependencies.a.version`). The result is parsed again and must differ
+ * from the original by exactly those values.
+ */
+export function setTomlStrings(file: string, text: string, edits: ReadonlyArray<{ path: string[]; value: string }>): string {
+  const before = parseToml(file, text);
+  const layout = scanTomlLayout(text);
+  const lineOf = (index: number) => text.slice(0, index).split('\n').length;
+  const spans = edits.map(({ path, value }) => {
+    const matches = layout.entries.filter((entry) => sameKey(entry.path, path) && !(entry.table >= 0 && layout.headers[entry.table].isArray));
+    if (matches.length !== 1) throw new ManifestError({ file }, `found ${matches.length} entries \`${path.join('.')}\` where one was expected: set it to "${value}" by hand`);
+    const span = { start: matches[0].valueStart, end: matches[0].valueEnd };
+    if (stringAt(text, span) === undefined) throw new ManifestError({ file, line: lineOf(span.start) }, `\`${path.join('.')}\` is not a one-line string: set it to "${value}" by hand`);
+    return { span, value };
+  });
+  const updated = replaceStrings(text, spans);
+  // Put the old values back into the parsed result: then it must equal the original.
+  const restored = parseToml(file, updated);
+  for (const { path } of edits) setAt(restored, path, valueAt(before, path));
+  if (!sameToml(restored, before)) throw new ManifestError({ file }, `setting ${edits.map(({ path }) => `\`${path.join('.')}\``).join(', ')} would change more than those values: edit the file by hand`);
+  return updated;
+}
+
+function sameKey(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+function valueAt(table: TomlTable, path: string[]): unknown {
+  let value: unknown = table;
+  for (const key of path) value = isTable(value) ? value[key] : undefined;
+  return value;
+}
+
+function setAt(table: TomlTable, path: string[], value: unknown): void {
+  const parent = valueAt(table, path.slice(0, -1));
+  if (isTable(parent)) parent[path[path.length - 1]] = value;
 }

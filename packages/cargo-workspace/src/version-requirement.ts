@@ -10,3 +10,8 @@ export function moveRequirement(req: string, version: string): string | undefine
   const match = SINGLE_VERSION.exec(req);
   return match ? `${match[1]}${version}` : undefined;
 }
+
+/** Whether `req` is a single caret, tilde or exact version: one that moveRequirement moves. */
+export function isSingleVersionRequirement(req: string): boolean {
+  return SINGLE_VERSION.test(req);
+}

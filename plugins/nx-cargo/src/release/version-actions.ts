@@ -1,0 +1,118 @@
+import type { ProjectGraph, ProjectGraphDependency, ProjectGraphProjectNode, Tree } from '@nx/devkit';
+import { VersionActions } from 'nx/release';
+import type { CargoProjectMetadata } from '../graph/project-metadata.js';
+import { CrateEdits, type CrateLocation } from './crate-edits.js';
+import { ReleaseConfigError } from './errors.js';
+import { treeFiles } from './tree-files.js';
+
+/**
+ * `nx release version` for Cargo crates: set `"versionActions":
+ * "nx-cargo/dist/release/version-actions"` on a release group. Versions live
+ * in the crate's Cargo.toml, or in `[workspace.package]` for crates with
+ * `version.workspace = true` (which must then share one fixed group); a bump
+ * moves the requirements of local dependents and the crate's Cargo.lock
+ * entries with it.
+ */
+export default class CargoVersionActions extends VersionActions {
+  validManifestFilenames = ['Cargo.toml'];
+  // Edits keep each manifest's layout; Prettier has no TOML parser to add anything.
+  excludeManifestsFromFormatting = true;
+  /** The whole graph, as Nx hands it to readDependencies before anything is versioned: dependents come from it. */
+  private graph?: ProjectGraph;
+
+  override async readDependencies(tree: Tree, projectGraph: ProjectGraph): Promise<ProjectGraphDependency[]> {
+    this.graph = projectGraph;
+    return super.readDependencies(tree, projectGraph);
+  }
+
+  override async validate(tree: Tree): Promise<void> {
+    await super.validate(tree);
+    const crate = this.crate();
+    const inheritors = new CrateEdits(treeFiles(tree)).versionInheritors(crate);
+    if (!inheritors.includes(crate.dir)) return;
+    const group = this.releaseGroup;
+    const projects = inheritors.map((dir) => this.projectAt(dir) ?? dir);
+    const missing = projects.filter((project) => !group.projects.includes(project));
+    if (group.projectsRelationship === 'fixed' && missing.length === 0) return;
+    throw new ReleaseConfigError(
+      'nx.json',
+      `${projects.join(', ')} take their version from [workspace.package] in ${crate.workspaceDir ? `${crate.workspaceDir}/` : ''}Cargo.toml, so they are versioned together: ` +
+        `put all of them in one release group with "projectsRelationship": "fixed" (release group "${group.name}" ${
+          group.projectsRelationship === 'fixed' ? `lacks ${missing.join(', ')}` : 'is independent'
+        })`,
+    );
+  }
+
+  async readCurrentVersionFromSourceManifest(tree: Tree): Promise<{ currentVersion: string; manifestPath: string } | null> {
+    const crate = this.crate();
+    const source = new CrateEdits(treeFiles(tree)).versionSource(crate);
+    if (source.kind === 'absent') {
+      throw new ReleaseConfigError(
+        'nx.json',
+        `crate \`${crate.name}\` (${crate.manifestFile}) has no \`version\`: cargo reads it as 0.0.0 and does not publish it; give it a version or leave project "${this.projectGraphNode.name}" out of the release groups`,
+      );
+    }
+    return { currentVersion: source.version, manifestPath: source.file };
+  }
+
+  async readCurrentVersionFromRegistry(): Promise<null> {
+    // Nx then says that the "registry" resolver does not fit these projects: use "disk" or "git-tag".
+    return null;
+  }
+
+  async readCurrentVersionOfDependency(tree: Tree, projectGraph: ProjectGraph, dependencyProjectName: string): Promise<{ currentVersion: string | null; dependencyCollection: string | null }> {
+    const dependency = locationOf(projectGraph.nodes[dependencyProjectName]);
+    const reference = dependency && new CrateEdits(treeFiles(tree)).requirementOn(this.crate(), dependency.dir);
+    return { currentVersion: reference?.req ?? null, dependencyCollection: reference?.collection ?? null };
+  }
+
+  async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
+    const edits = new CrateEdits(treeFiles(tree));
+    const crate = this.crate();
+    return [...edits.writeVersion(crate, newVersion), ...edits.moveDependents(crate, this.dependents(), newVersion)];
+  }
+
+  async updateProjectDependencies(tree: Tree, projectGraph: ProjectGraph, dependenciesToUpdate: Record<string, string>): Promise<string[]> {
+    const requirements = Object.entries(dependenciesToUpdate).flatMap(([project, req]) => {
+      const dependency = locationOf(projectGraph.nodes[project]);
+      return dependency ? [{ name: dependency.name, dir: dependency.dir, req }] : [];
+    });
+    return new CrateEdits(treeFiles(tree)).setDependencyRequirements(this.crate(), requirements);
+  }
+
+  private crate(): CrateLocation {
+    const crate = locationOf(this.projectGraphNode);
+    if (!crate) {
+      throw new ReleaseConfigError(
+        'nx.json',
+        `project "${this.projectGraphNode.name}" is not a Cargo crate, but its release group uses nx-cargo's versionActions: move it to a group of its own`,
+      );
+    }
+    return crate;
+  }
+
+  /** Crates with an edge to this one, in the graph Nx versions with. */
+  private dependents(): CrateLocation[] {
+    const graph = this.graph;
+    if (!graph) return [];
+    const name = this.projectGraphNode.name;
+    return Object.entries(graph.dependencies)
+      .filter(([source, edges]) => source !== name && edges.some((edge) => edge.target === name))
+      .flatMap(([source]) => locationOf(graph.nodes[source]) ?? []);
+  }
+
+  private projectAt(dir: string): string | undefined {
+    return Object.values(this.graph?.nodes ?? {}).find((node) => normalRoot(node.data.root) === dir)?.name;
+  }
+}
+
+/** The crate behind a project, from the metadata nx-cargo records on it; undefined for other projects. */
+function locationOf(node: ProjectGraphProjectNode | undefined): CrateLocation | undefined {
+  const cargo = (node?.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
+  if (!node || !cargo) return undefined;
+  return { name: cargo.package, dir: normalRoot(node.data.root), manifestFile: cargo.manifestFile, workspaceDir: cargo.workspaceDir };
+}
+
+function normalRoot(root: string): string {
+  return root === '.' ? '' : root;
+}
