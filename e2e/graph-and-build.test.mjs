@@ -33,7 +33,7 @@ describe('a Cargo workspace under real nx', () => {
 
   it('infers the targets', () => {
     const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
-    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'build-release', 'check', 'clippy', 'doc', 'fmt', 'run', 'test', 'test-release']);
+    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'build-release', 'check', 'clippy', 'doc', 'fmt', 'nx-release-publish', 'run', 'test', 'test-release']);
     assert.equal(project.targets.build.executor, 'nx-cargo:cargo');
   });
 

@@ -2,6 +2,7 @@ import type { CreateNodesResult, ProjectConfiguration, ProjectGraphExternalNode 
 import {
   CargoModelError,
   externalClosure,
+  isPublishable,
   loadCargoRepository,
   parseLockfile,
   resolveLockDependencies,
@@ -233,6 +234,7 @@ function projectMetadata(pkg: CargoPackage, lock: Lockfile | undefined, external
     buildTargets: pkg.targets
       .filter((target) => target.requiredFeatures.length === 0 && target.kind.some((kind) => BUILT_BY_DEFAULT.has(kind)))
       .map((target) => ({ name: target.name, kind: target.kind })),
+    publishable: isPublishable(pkg.fields),
   };
 }
 

@@ -71,6 +71,25 @@ describe('inferred targets and their workspace-level inputs', () => {
     assert.equal(targets.build.syncGenerators, undefined, 'a task never waits for the inputs files: nx-cargo:sync is a global sync generator');
   });
 
+  it('crates cargo would publish get nx-release-publish, after their local dependencies; others do not', () => {
+    const files = {
+      ...FILES,
+      'crates/shared/Cargo.toml': FILES['crates/shared/Cargo.toml'].replace('version = "0.1.0"\n', 'version = "0.1.0"\npublish = false\n'),
+      'crates/testkit/Cargo.toml': FILES['crates/testkit/Cargo.toml'].replace('version = "0.1.0"\n', ''),
+    };
+    const targets = Object.fromEntries(
+      toCreateNodesResults(describe_(files), undefined).map(([, result]) => {
+        const [project] = Object.values(result.projects ?? {});
+        return [project.name, project.targets?.['nx-release-publish']];
+      }),
+    );
+    assert.deepEqual(targets, {
+      app: { executor: 'nx-cargo:release-publish', cache: false, dependsOn: ['^nx-release-publish'], options: { package: 'app', cwd: '.' } },
+      shared: undefined,
+      testkit: undefined,
+    });
+  });
+
   it('testOnlyOmitInputs leaves out what it names, for negative controls', () => {
     const withoutManifest = app({ testOnlyOmitInputs: ['root-manifest'] });
     assert.deepEqual(named(withoutManifest.namedInputs.cargo).externals, ['cargo:itoa@1.0.1']);

@@ -2,6 +2,7 @@ import type { TargetConfiguration } from '@nx/devkit';
 import { HOST_TARGET } from '../executors/cargo/cargo-args.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { NapiExecutorOptions } from '../executors/napi/schema.js';
+import type { ReleasePublishExecutorOptions } from '../executors/release-publish/schema.js';
 import type { CrateSources } from './crate-sources.js';
 import type { CrateDescription } from './cargo-graph.js';
 import type { NxCargoPluginOptions } from './options.js';
@@ -10,6 +11,9 @@ import type { DeclaredInput } from './declared-inputs.js';
 import { inputsNodeName, PROFILE_CHAIN, PROFILE_NAMES, profileInputsFile, type ProfileName } from './workspace-inputs.js';
 
 const EXECUTOR = 'nx-cargo:cargo';
+
+/** The target `nx release publish` runs in each project of a release group. */
+export const RELEASE_PUBLISH_TARGET = 'nx-release-publish';
 
 /** Environment variables that change what cargo and rustc produce. */
 const CARGO_ENV_INPUTS = ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS', 'RUSTDOCFLAGS', 'CARGO_BUILD_TARGET'];
@@ -115,7 +119,23 @@ export function inferTargets(
       configurations: { release: { release: true } },
     };
   }
+  if (metadata.publishable) targets[RELEASE_PUBLISH_TARGET] = releasePublishTarget(metadata);
   return targets;
+}
+
+/**
+ * `cargo publish` for a crate cargo would publish, after the publish tasks of
+ * the local crates it depends on: a registry refuses a crate whose
+ * dependencies it does not have, and Nx does not start a task whose
+ * dependency failed. Never cached: it talks to a registry.
+ */
+function releasePublishTarget(metadata: CargoProjectMetadata): TargetConfiguration<ReleasePublishExecutorOptions> {
+  return {
+    executor: 'nx-cargo:release-publish',
+    cache: false,
+    dependsOn: [`^${RELEASE_PUBLISH_TARGET}`],
+    options: { package: metadata.package, cwd: metadata.workspaceDir || '.' },
+  };
 }
 
 /**

@@ -41,7 +41,7 @@ export class CrateEdits {
 
   /** Where the crate's version is written, and what it is. */
   versionSource(crate: CrateLocation): VersionSource {
-    return versionSource(this.manifest(crate.manifestFile), this.root(crate));
+    return readVersionSource(this.files, crate);
   }
 
   /**
@@ -147,22 +147,35 @@ export class CrateEdits {
   }
 
   private manifest(file: string): Manifest {
-    const text = this.files.readFile(file);
-    if (text === undefined) throw new ManifestError({ file }, 'no such manifest');
-    return parseManifest(file, text);
+    return readManifest(this.files, file);
   }
 
-  /** The manifest of the crate's workspace root, when it has one. */
   private root(crate: CrateLocation): Manifest | undefined {
-    const file = joinPath(crate.workspaceDir, 'Cargo.toml');
-    if (this.files.readFile(file) === undefined) return undefined;
-    const manifest = this.manifest(file);
-    return manifest.workspace ? manifest : undefined;
+    return readRoot(this.files, crate);
   }
 
   private nameOf(dir: string): string {
     return this.manifest(joinPath(dir, 'Cargo.toml')).package?.name as string;
   }
+}
+
+/** Where a crate's version is written, and what it is, read through `files`. */
+export function readVersionSource(files: FileSystem, crate: CrateLocation): VersionSource {
+  return versionSource(readManifest(files, crate.manifestFile), readRoot(files, crate));
+}
+
+function readManifest(files: FileSystem, file: string): Manifest {
+  const text = files.readFile(file);
+  if (text === undefined) throw new ManifestError({ file }, 'no such manifest');
+  return parseManifest(file, text);
+}
+
+/** The manifest of the crate's workspace root, when it has one. */
+function readRoot(files: FileSystem, crate: CrateLocation): Manifest | undefined {
+  const file = joinPath(crate.workspaceDir, 'Cargo.toml');
+  if (files.readFile(file) === undefined) return undefined;
+  const manifest = readManifest(files, file);
+  return manifest.workspace ? manifest : undefined;
 }
 
 function key(reference: DependencyReference): string {

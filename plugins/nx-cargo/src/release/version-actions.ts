@@ -1,7 +1,7 @@
-import type { ProjectGraph, ProjectGraphDependency, ProjectGraphProjectNode, Tree } from '@nx/devkit';
+import type { ProjectGraph, ProjectGraphDependency, Tree } from '@nx/devkit';
 import { VersionActions } from 'nx/release';
-import type { CargoProjectMetadata } from '../graph/project-metadata.js';
 import { CrateEdits, type CrateLocation } from './crate-edits.js';
+import { crateOfProject, projectDir } from './crate-location.js';
 import { ReleaseConfigError } from './errors.js';
 import { treeFiles } from './tree-files.js';
 
@@ -61,7 +61,7 @@ export default class CargoVersionActions extends VersionActions {
   }
 
   async readCurrentVersionOfDependency(tree: Tree, projectGraph: ProjectGraph, dependencyProjectName: string): Promise<{ currentVersion: string | null; dependencyCollection: string | null }> {
-    const dependency = locationOf(projectGraph.nodes[dependencyProjectName]);
+    const dependency = crateOfProject(projectGraph.nodes[dependencyProjectName]);
     const reference = dependency && new CrateEdits(treeFiles(tree)).requirementOn(this.crate(), dependency.dir);
     return { currentVersion: reference?.req ?? null, dependencyCollection: reference?.collection ?? null };
   }
@@ -74,14 +74,14 @@ export default class CargoVersionActions extends VersionActions {
 
   async updateProjectDependencies(tree: Tree, projectGraph: ProjectGraph, dependenciesToUpdate: Record<string, string>): Promise<string[]> {
     const requirements = Object.entries(dependenciesToUpdate).flatMap(([project, req]) => {
-      const dependency = locationOf(projectGraph.nodes[project]);
+      const dependency = crateOfProject(projectGraph.nodes[project]);
       return dependency ? [{ name: dependency.name, dir: dependency.dir, req }] : [];
     });
     return new CrateEdits(treeFiles(tree)).setDependencyRequirements(this.crate(), requirements);
   }
 
   private crate(): CrateLocation {
-    const crate = locationOf(this.projectGraphNode);
+    const crate = crateOfProject(this.projectGraphNode);
     if (!crate) {
       throw new ReleaseConfigError(
         'nx.json',
@@ -98,21 +98,10 @@ export default class CargoVersionActions extends VersionActions {
     const name = this.projectGraphNode.name;
     return Object.entries(graph.dependencies)
       .filter(([source, edges]) => source !== name && edges.some((edge) => edge.target === name))
-      .flatMap(([source]) => locationOf(graph.nodes[source]) ?? []);
+      .flatMap(([source]) => crateOfProject(graph.nodes[source]) ?? []);
   }
 
   private projectAt(dir: string): string | undefined {
-    return Object.values(this.graph?.nodes ?? {}).find((node) => normalRoot(node.data.root) === dir)?.name;
+    return Object.values(this.graph?.nodes ?? {}).find((node) => projectDir(node.data.root) === dir)?.name;
   }
-}
-
-/** The crate behind a project, from the metadata nx-cargo records on it; undefined for other projects. */
-function locationOf(node: ProjectGraphProjectNode | undefined): CrateLocation | undefined {
-  const cargo = (node?.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
-  if (!node || !cargo) return undefined;
-  return { name: cargo.package, dir: normalRoot(node.data.root), manifestFile: cargo.manifestFile, workspaceDir: cargo.workspaceDir };
-}
-
-function normalRoot(root: string): string {
-  return root === '.' ? '' : root;
 }
