@@ -1,8 +1,9 @@
 import type { NxJsonConfiguration, Tree } from '@nx/devkit';
 import { readNxJson, updateNxJson } from '../../nx-devkit.js';
+import { PLUGIN_NAME } from '../shared/nx-cargo-tree.js';
 import type { InitGeneratorSchema } from './schema.js';
 
-export const PLUGIN_NAME = 'nx-cargo';
+export { PLUGIN_NAME };
 
 /** The root manifest `init` writes: a virtual workspace whose crates live under crates/. */
 export const ROOT_MANIFEST = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n';
