@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ProjectGraph, ProjectGraphProjectNode, Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import { syncGenerator } from '../generators/sync/generator.js';
 import { ReleaseConfigError } from './errors.js';
-import CargoVersionActions from './version-actions.js';
+import CargoVersionActions, { afterAllProjectsVersioned } from './version-actions.js';
 
 const FILES: Record<string, string> = {
   'Cargo.toml': '[workspace]\nmembers = ["crates/*"]\n\n[workspace.package]\nversion = "0.1.0"\n',
@@ -80,5 +85,33 @@ describe('CargoVersionActions', () => {
     const js: ProjectGraphProjectNode = { name: 'web', type: 'lib', data: { root: 'apps/web' } };
     const actions = new CargoVersionActions({ name: 'crates', projects: ['web'], projectsRelationship: 'independent' } as never, js, { manifestRootsToUpdate: [] } as never);
     await assert.rejects(actions.readCurrentVersionFromSourceManifest(tree), /project "web" is not a Cargo crate/);
+  });
+});
+
+describe('afterAllProjectsVersioned', () => {
+  it("rewrites the existing nx sync inputs files that hold the new workspace version, and creates none", async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'release-sync-'));
+    t.after(() => rmSync(root, { recursive: true, force: true }));
+    const write = (file: string, text: string) => {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    };
+    for (const [file, text] of Object.entries(FILES)) {
+      write(file, text);
+      write(file.replace('Cargo.toml', 'src/lib.rs'), '');
+    }
+    const tree = new FsTree(root, false);
+    await syncGenerator(tree);
+    flushChanges(root, tree.listChanges());
+    rmSync(join(root, 'crates/own/.nx-cargo-inputs.txt'));
+    const before = readFileSync(join(root, 'crates/core/.nx-cargo-inputs.txt'), 'utf8');
+    write('Cargo.toml', FILES['Cargo.toml'].replace('0.1.0', '0.2.0'));
+
+    assert.deepEqual(await afterAllProjectsVersioned(root, { dryRun: true }), { changedFiles: ['crates/core/.nx-cargo-inputs.txt', 'crates/util/.nx-cargo-inputs.txt'], deletedFiles: [] });
+    assert.equal(readFileSync(join(root, 'crates/core/.nx-cargo-inputs.txt'), 'utf8'), before);
+    const result = await afterAllProjectsVersioned(root, {});
+    assert.deepEqual(result.changedFiles, ['crates/core/.nx-cargo-inputs.txt', 'crates/util/.nx-cargo-inputs.txt']);
+    assert.equal(readFileSync(join(root, 'crates/core/.nx-cargo-inputs.txt'), 'utf8'), before.replace('version = "0.1.0"', 'version = "0.2.0"'));
+    assert.equal(existsSync(join(root, 'crates/own/.nx-cargo-inputs.txt')), false);
   });
 });

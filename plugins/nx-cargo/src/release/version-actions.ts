@@ -1,9 +1,26 @@
 import type { ProjectGraph, ProjectGraphDependency, Tree } from '@nx/devkit';
-import { VersionActions } from 'nx/release';
+import { VersionActions, type AfterAllProjectsVersioned } from 'nx/release';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import { syncGenerator } from '../generators/sync/generator.js';
 import { CrateEdits, type CrateLocation } from './crate-edits.js';
 import { crateOfProject, projectDir } from './crate-location.js';
 import { ReleaseConfigError } from './errors.js';
 import { treeFiles } from './tree-files.js';
+
+/**
+ * After the versions are on disk: the inputs files `nx sync` keeps hold the
+ * `[workspace.package]` fields crates inherit, the version among them, so
+ * those that exist are rewritten now and go into the release commit;
+ * otherwise `nx sync:check` fails on it. None is created or deleted here.
+ */
+export const afterAllProjectsVersioned: AfterAllProjectsVersioned = async (cwd, { dryRun }) => {
+  const tree = new FsTree(cwd, false);
+  await syncGenerator(tree);
+  const updates = tree.listChanges().filter((change) => change.type === 'UPDATE');
+  if (!dryRun) flushChanges(cwd, updates);
+  if (updates.length > 0) console.log(`nx-cargo: ${dryRun ? 'would refresh' : 'refreshed'} ${updates.length} inputs file(s) of \`nx sync\` for the new versions`);
+  return { changedFiles: updates.map((change) => change.path), deletedFiles: [] };
+};
 
 /**
  * `nx release version` for Cargo crates: set `"versionActions":
