@@ -37,6 +37,9 @@ export interface CrateLocation {
  * editing, so comments and formatting stay.
  */
 export class CrateEdits {
+  /** Inheriting crates by workspace folder: edits change versions, never who inherits one. */
+  private readonly inheritors = new Map<string, string[]>();
+
   constructor(private readonly files: EditableFiles) {}
 
   /** Where the crate's version is written, and what it is. */
@@ -115,9 +118,14 @@ export class CrateEdits {
   versionInheritors(crate: CrateLocation): string[] {
     const root = this.root(crate);
     if (!root) return [];
-    // Members as Cargo finds them; whether one inherits is in its own manifest (the rest of the model, targets and all, is not needed).
-    const members = loadCargoRepository(this.files, [root.file]).workspaces.find((workspace) => workspace.dir === root.dir)?.members ?? [];
-    return members.filter((dir) => this.versionSource({ ...crate, dir, manifestFile: joinPath(dir, 'Cargo.toml') }).kind === 'workspace');
+    let dirs = this.inheritors.get(root.dir);
+    if (!dirs) {
+      // Members as Cargo finds them; whether one inherits is in its own manifest (the rest of the model, targets and all, is not needed).
+      const members = loadCargoRepository(this.files, [root.file]).workspaces.find((workspace) => workspace.dir === root.dir)?.members ?? [];
+      dirs = members.filter((dir) => this.versionSource({ ...crate, dir, manifestFile: joinPath(dir, 'Cargo.toml') }).kind === 'workspace');
+      this.inheritors.set(root.dir, dirs);
+    }
+    return dirs;
   }
 
   private setRequirements(name: string, references: readonly DependencyReference[], next: (req: string) => string | undefined, target: string): string[] {

@@ -59,6 +59,9 @@ describe('CargoVersionActions', () => {
       independent.validate(tree),
       (error: unknown) => error instanceof ReleaseConfigError && error.file === 'nx.json' && /core, util take their version from \[workspace\.package\] in Cargo\.toml.*release group "crates" is independent/.test(error.message),
     );
+    // Nx without validate() gets the same refusal before anything is written.
+    await assert.rejects(independent.updateProjectVersion(tree, '0.2.0'), /release group "crates" is independent/);
+    assert.equal(tree.read('Cargo.toml', 'utf-8'), FILES['Cargo.toml']);
     const partial = await actionsFor(tree, 'core', { name: 'shared', projects: ['core'], projectsRelationship: 'fixed' });
     await assert.rejects(partial.validate(tree), /release group "shared" lacks util/);
     // A crate with its own version may be anywhere.

@@ -7,6 +7,18 @@ import { crateOfProject, projectDir } from './crate-location.js';
 import { ReleaseConfigError } from './errors.js';
 import { treeFiles } from './tree-files.js';
 
+/** One CrateEdits per Tree: every project of a release shares its inheritance lookups. */
+const editsByTree = new WeakMap<Tree, CrateEdits>();
+
+function editsFor(tree: Tree): CrateEdits {
+  let edits = editsByTree.get(tree);
+  if (!edits) {
+    edits = new CrateEdits(treeFiles(tree));
+    editsByTree.set(tree, edits);
+  }
+  return edits;
+}
+
 /**
  * After the versions are on disk: the inputs files `nx sync` keeps hold the
  * `[workspace.package]` fields crates inherit, the version among them, so
@@ -44,8 +56,13 @@ export default class CargoVersionActions extends VersionActions {
 
   override async validate(tree: Tree): Promise<void> {
     await super.validate(tree);
+    this.checkSharedVersion(tree);
+  }
+
+  /** Crates that inherit `[workspace.package] version` can only move together: all in this group, and the group fixed. */
+  private checkSharedVersion(tree: Tree): void {
     const crate = this.crate();
-    const inheritors = new CrateEdits(treeFiles(tree)).versionInheritors(crate);
+    const inheritors = editsFor(tree).versionInheritors(crate);
     if (!inheritors.includes(crate.dir)) return;
     const group = this.releaseGroup;
     const projects = inheritors.map((dir) => this.projectAt(dir) ?? dir);
@@ -62,7 +79,7 @@ export default class CargoVersionActions extends VersionActions {
 
   async readCurrentVersionFromSourceManifest(tree: Tree): Promise<{ currentVersion: string; manifestPath: string } | null> {
     const crate = this.crate();
-    const source = new CrateEdits(treeFiles(tree)).versionSource(crate);
+    const source = editsFor(tree).versionSource(crate);
     if (source.kind === 'absent') {
       throw new ReleaseConfigError(
         'nx.json',
@@ -79,12 +96,14 @@ export default class CargoVersionActions extends VersionActions {
 
   async readCurrentVersionOfDependency(tree: Tree, projectGraph: ProjectGraph, dependencyProjectName: string): Promise<{ currentVersion: string | null; dependencyCollection: string | null }> {
     const dependency = crateOfProject(projectGraph.nodes[dependencyProjectName]);
-    const reference = dependency && new CrateEdits(treeFiles(tree)).requirementOn(this.crate(), dependency.dir);
+    const reference = dependency && editsFor(tree).requirementOn(this.crate(), dependency.dir);
     return { currentVersion: reference?.req ?? null, dependencyCollection: reference?.collection ?? null };
   }
 
   async updateProjectVersion(tree: Tree, newVersion: string): Promise<string[]> {
-    const edits = new CrateEdits(treeFiles(tree));
+    // Nx versions without validate() reach this point unchecked.
+    this.checkSharedVersion(tree);
+    const edits = editsFor(tree);
     const crate = this.crate();
     return [...edits.writeVersion(crate, newVersion), ...edits.moveDependents(crate, this.dependents(), newVersion)];
   }
@@ -94,7 +113,7 @@ export default class CargoVersionActions extends VersionActions {
       const dependency = crateOfProject(projectGraph.nodes[project]);
       return dependency ? [{ name: dependency.name, dir: dependency.dir, req }] : [];
     });
-    return new CrateEdits(treeFiles(tree)).setDependencyRequirements(this.crate(), requirements);
+    return editsFor(tree).setDependencyRequirements(this.crate(), requirements);
   }
 
   private crate(): CrateLocation {

@@ -44,7 +44,8 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
     return { success: false };
   }
   const output = stripVTControlCharacters(String(result.stderr ?? ''));
-  const registry = options.registry ? `registry \`${options.registry}\`` : (registryOf(output) ?? "cargo's default registry");
+  const registryName = options.registry ?? registryOf(output);
+  const registry = registryName === undefined ? "cargo's default registry" : registryName === 'crates.io' ? 'crates.io' : `registry \`${registryName}\``;
   const published = source && source.kind !== 'absent' && isAlreadyPublished(output, options.package, source.version);
   if (result.exitCode === 0) {
     if (published) console.log(`nx-cargo: ${id} is on ${registry} already: a real run skips it`);
