@@ -2,8 +2,13 @@
 // (PUT /api/v1/crates/new) and a sparse index (config.json, one file per
 // crate, a download endpoint), as cargo's registry documentation describes
 // them. It keeps everything in memory and logs each publish attempt in order.
+// It runs in a process of its own: a test blocked in spawnSync (running nx)
+// must not stop it from answering cargo.
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, get } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 /** Where a crate's file lives in an index: 1/a, 2/ab, 3/a/abc, ab/cd/abcd... (lowercased). */
 export function indexPath(name) {
@@ -51,12 +56,14 @@ function indexEntry(metadata, crate) {
 }
 
 /**
- * Starts the registry. `reject(name, version)` may return a message: that
- * publish is refused with it (HTTP 400, in the API's error format).
- * Returns { url, index, token, log, crates, close }: `log` lists every
- * publish attempt as { name, version, outcome: 'published' | 'rejected' | 'duplicate' | 'unauthorized' }.
+ * Serves the registry in this process. `reject` maps crate names to a
+ * message: publishing them is refused with it (HTTP 400, in the API's error
+ * format). An upload is handled `uploadDelayMs` after it arrives: until
+ * then the version is not in the index. GET /_test/log answers the log of
+ * publish attempts, in order:
+ * { name, version, outcome: 'published' | 'rejected' | 'duplicate' | 'unauthorized' }.
  */
-export async function startCargoRegistry({ token = 'e2e-registry-token', reject = () => undefined } = {}) {
+async function serve({ token, reject, uploadDelayMs }) {
   /** name (lowercase) -> { entries: index lines, files: version -> .crate bytes } */
   const crates = new Map();
   const log = [];
@@ -73,16 +80,21 @@ export async function startCargoRegistry({ token = 'e2e-registry-token', reject 
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () => {
-      try {
-        route(req, res, Buffer.concat(chunks));
-      } catch (error) {
-        apiError(res, 500, String(error?.stack ?? error));
-      }
+      const handle = () => {
+        try {
+          route(req, res, Buffer.concat(chunks));
+        } catch (error) {
+          apiError(res, 500, String(error?.stack ?? error));
+        }
+      };
+      if (req.method === 'PUT') setTimeout(handle, uploadDelayMs);
+      else handle();
     });
   });
 
   function route(req, res, body) {
     const url = new URL(req.url, base);
+    if (req.method === 'GET' && url.pathname === '/_test/log') return send(res, 200, log);
     if (req.method === 'GET' && url.pathname === '/index/config.json') {
       return send(res, 200, { dl: `${base}/api/v1/crates`, api: base, 'auth-required': false });
     }
@@ -104,7 +116,7 @@ export async function startCargoRegistry({ token = 'e2e-registry-token', reject 
         log.push({ ...attempt, outcome: 'unauthorized' });
         return apiError(res, 403, 'this token may not publish here');
       }
-      const refusal = reject(metadata.name, metadata.vers);
+      const refusal = reject[metadata.name];
       if (refusal) {
         log.push({ ...attempt, outcome: 'rejected' });
         return apiError(res, 400, refusal);
@@ -125,14 +137,55 @@ export async function startCargoRegistry({ token = 'e2e-registry-token', reject 
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${server.address().port}`;
+  return server.address().port;
+}
+
+/**
+ * Starts the registry in a child process. `reject` maps crate names to the
+ * message their publish is refused with; `uploadDelayMs` holds each upload
+ * back that long. Returns { url, index, token, log(), versions(name),
+ * close() }; `index` is the value for `[registries.<name>]` in
+ * .cargo/config.toml.
+ */
+export async function startCargoRegistry({ token = 'e2e-registry-token', reject = {}, uploadDelayMs = 0 } = {}) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+    env: { ...process.env, NX_CARGO_TEST_REGISTRY: JSON.stringify({ token, reject, uploadDelayMs }) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise((resolve, reject_) => {
+    child.once('exit', (code) => reject_(new Error(`the test registry exited with ${code} before listening`)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(Number(line)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const log = () => getJson(`${url}/_test/log`);
   return {
-    url: base,
-    /** The `index` value for `[registries.<name>]` in .cargo/config.toml. */
-    index: `sparse+${base}/index/`,
+    url,
+    index: `sparse+${url}/index/`,
     token,
+    /** Every publish attempt so far, in order. */
     log,
-    /** Published versions by crate name. */
-    versions: (name) => (crates.get(name.toLowerCase())?.entries ?? []).map((entry) => entry.vers),
-    close: () => new Promise((resolve) => server.close(resolve)),
+    /** The versions of a crate the registry has. */
+    versions: async (name) => (await log()).filter((entry) => entry.name === name && entry.outcome === 'published').map((entry) => entry.version),
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill();
+      }),
   };
+}
+
+/** A GET on a fresh connection: a kept-alive socket may have closed while the test was blocked in spawnSync. */
+function getJson(url) {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+    }).on('error', reject);
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const port = await serve(JSON.parse(process.env.NX_CARGO_TEST_REGISTRY));
+  console.log(port);
 }
