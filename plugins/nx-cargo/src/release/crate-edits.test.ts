@@ -44,6 +44,15 @@ describe('CrateEdits', () => {
     assert.equal(fs.files['Cargo.toml'], workspace()['Cargo.toml']);
   });
 
+  it("moves the crate in the lock of another Cargo workspace that depends on it by path", () => {
+    const other = 'version = 4\n\n[[package]]\nname = "own"\nversion = "2.3.4"\n\n[[package]]\nname = "tool"\nversion = "0.1.0"\ndependencies = [\n "own",\n]\n';
+    const fs = files({ ...workspace(), 'tools/Cargo.lock': other, 'tools/Cargo.toml': '[package]\nname = "tool"\nversion = "0.1.0"\n\n[dependencies]\nown = { path = "../crates/own", version = "2.3.4" }\n' });
+    const logs = new CrateEdits(fs).writeVersion(crate('own'), '2.4.0', ['tools', '']);
+    assert.equal(fs.files['tools/Cargo.lock'], other.replace('version = "2.3.4"', 'version = "2.4.0"'));
+    assert.equal(fs.files['Cargo.lock'], LOCK('0.1.0', '0.1.0', '2.4.0'));
+    assert.deepEqual(logs.slice(1), ['✍️  Cargo.lock: own moved to 2.4.0', '✍️  tools/Cargo.lock: own moved to 2.4.0']);
+  });
+
   it('moves the requirements of dependents and of [workspace.dependencies], keeping operators; ranges stay, with a line', () => {
     const fs = files(workspace());
     const edits = new CrateEdits(fs);

@@ -49,10 +49,12 @@ export class CrateEdits {
 
   /**
    * Writes `version` where the crate's version lives and moves it in the
-   * workspace's Cargo.lock; with `version.workspace = true` that is
-   * `[workspace.package]`, and every crate inheriting it moves in the lock.
+   * workspace's Cargo.lock, and in the locks of `otherWorkspaces` (folders
+   * of other Cargo workspaces whose crates depend on it by path); with
+   * `version.workspace = true` that is `[workspace.package]`, and every
+   * crate inheriting it moves in the locks.
    */
-  writeVersion(crate: CrateLocation, version: string): string[] {
+  writeVersion(crate: CrateLocation, version: string, otherWorkspaces: readonly string[] = []): string[] {
     const source = this.versionSource(crate);
     if (source.kind === 'absent') {
       throw new ManifestError(
@@ -68,14 +70,14 @@ export class CrateEdits {
         ? `✍️  New version ${version} written to ${source.file} ([workspace.package], inherited by ${moved.join(', ')})`
         : `✍️  New version ${version} written to ${source.file}`,
     ];
-    const lockFile = joinPath(crate.workspaceDir, 'Cargo.lock');
-    const lock = this.files.readFile(lockFile);
-    if (lock !== undefined) {
+    for (const dir of new Set([crate.workspaceDir, ...otherWorkspaces])) {
+      const lockFile = joinPath(dir, 'Cargo.lock');
+      const lock = this.files.readFile(lockFile);
+      if (lock === undefined) continue;
       const updated = moved.reduce((text, name) => setLockedVersion(lockFile, text, name, source.version, version), lock);
-      if (updated !== lock) {
-        this.files.write(lockFile, updated);
-        logs.push(`✍️  ${lockFile}: ${moved.join(', ')} moved to ${version}`);
-      }
+      if (updated === lock) continue;
+      this.files.write(lockFile, updated);
+      logs.push(`✍️  ${lockFile}: ${moved.join(', ')} moved to ${version}`);
     }
     return logs;
   }

@@ -105,7 +105,8 @@ export default class CargoVersionActions extends VersionActions {
     this.checkSharedVersion(tree);
     const edits = editsFor(tree);
     const crate = this.crate();
-    return [...edits.writeVersion(crate, newVersion), ...edits.moveDependents(crate, this.dependents(), newVersion)];
+    const dependents = this.dependents();
+    return [...edits.writeVersion(crate, newVersion, dependents.map((dependent) => dependent.workspaceDir)), ...edits.moveDependents(crate, dependents, newVersion)];
   }
 
   async updateProjectDependencies(tree: Tree, projectGraph: ProjectGraph, dependenciesToUpdate: Record<string, string>): Promise<string[]> {
