@@ -40,6 +40,13 @@ describe('setLockedVersion', () => {
     assert.equal(updated, TWO_AS.replace('name = "a"\nversion = "0.1.0"', 'name = "a"\nversion = "0.1.1"').replace('"a 0.1.0"', '"a 0.1.1"'));
   });
 
+  it('finds the path package by name alone when the old version is not known, and refuses when that is ambiguous', () => {
+    assert.equal(setLockedVersion('Cargo.lock', TWO_AS, 'b', undefined, '0.2.1'), TWO_AS.replace('name = "b"\nversion = "0.2.0"', 'name = "b"\nversion = "0.2.1"'));
+    assert.equal(setLockedVersion('Cargo.lock', TWO_AS, 'a', undefined, '0.1.1'), setLockedVersion('Cargo.lock', TWO_AS, 'a', '0.1.0', '0.1.1'));
+    const twoLocal = TWO_AS.replace(`version = "0.3.0"\nsource = "${CRATES_IO}"\nchecksum = "${SUM}"`, 'version = "0.3.0"');
+    assert.throws(() => setLockedVersion('Cargo.lock', twoLocal, 'a', undefined, '0.4.0'), /several local packages are named `a` \(0\.1\.0, 0\.3\.0\)/);
+  });
+
   it('changes nothing when the package is at that version already or not locked', () => {
     assert.equal(setLockedVersion('Cargo.lock', TWO_AS, 'a', '0.1.0', '0.1.0'), TWO_AS);
     assert.equal(setLockedVersion('Cargo.lock', TWO_AS, 'a', '9.9.9', '9.9.10'), TWO_AS);

@@ -12,21 +12,26 @@ interface LockedPackage {
 }
 
 /**
- * Cargo.lock `text` with the path package `name` moved from version `from`
- * to `to`: its `version` line, and the references that name it with its
- * version (`"name from"`, written when several versions of `name` are
- * locked). Registry and git entries, checksums and everything else stay as
- * they are, so no network is needed and `cargo build --locked` accepts the
- * result. Unchanged when the lock has no such package (cargo adds it on
- * its next run) or it is at `to` already.
+ * Cargo.lock `text` with the path package `name` moved to version `to`:
+ * its `version` line, and the references that name it with its version
+ * (`"name 0.1.0"`, written when several versions of `name` are locked).
+ * `from` picks the package when given; without it, the lock must have one
+ * path package of that name. Registry and git entries, checksums and
+ * everything else stay as they are, so no network is needed and `cargo
+ * build --locked` accepts the result. Unchanged when the lock has no such
+ * package (cargo adds it on its next run) or it is at `to` already.
  */
-export function setLockedVersion(file: string, text: string, name: string, from: string, to: string): string {
+export function setLockedVersion(file: string, text: string, name: string, from: string | undefined, to: string): string {
   const packages = lockedPackages(text);
   const own = packages.filter((pkg) => pkg.name === name && !pkg.hasSource);
-  const target = own.find((pkg) => pkg.version?.value === from);
-  if (!target || from === to) return text;
+  if (from === undefined && own.length > 1) {
+    throw new LockfileError({ file }, `several local packages are named \`${name}\` (${own.map((pkg) => pkg.version?.value).join(', ')}): run \`cargo update -w\``);
+  }
+  const target = from === undefined ? own[0] : own.find((pkg) => pkg.version?.value === from);
+  const current = target?.version?.value;
+  if (!target || current === undefined || current === to) return text;
   if (own.some((pkg) => pkg.version?.value === to)) {
-    throw new LockfileError({ file }, `cannot move \`${name}\` from ${from} to ${to}: another local \`${name} ${to}\` is locked already; run \`cargo update -w\``);
+    throw new LockfileError({ file }, `cannot move \`${name}\` from ${current} to ${to}: another local \`${name} ${to}\` is locked already; run \`cargo update -w\``);
   }
   const clash = packages.find((pkg) => pkg.name === name && pkg.hasSource && pkg.version?.value === to);
   if (clash) {
@@ -36,14 +41,14 @@ export function setLockedVersion(file: string, text: string, name: string, from:
   const edits = [{ span: target.version!.span, value: to }];
   for (const pkg of packages) {
     for (const dependency of pkg.dependencies) {
-      if (dependency.value === `${name} ${from}`) edits.push({ span: dependency.span, value: `${name} ${to}` });
+      if (dependency.value === `${name} ${current}`) edits.push({ span: dependency.span, value: `${name} ${to}` });
     }
   }
   const updated = replaceStrings(text, edits);
   const moved = (pkg: LockPackage): LockPackage => ({
     ...pkg,
-    ...(pkg.name === name && pkg.source === undefined && pkg.version === from ? { version: to } : {}),
-    dependencies: pkg.dependencies.map((dependency) => (dependency === `${name} ${from}` ? `${name} ${to}` : dependency)),
+    ...(pkg.name === name && pkg.source === undefined && pkg.version === current ? { version: to } : {}),
+    dependencies: pkg.dependencies.map((dependency) => (dependency === `${name} ${current}` ? `${name} ${to}` : dependency)),
   });
   if (!sameToml(parseLockfile(file, updated).packages, parseLockfile(file, text).packages.map(moved))) {
     throw new LockfileError({ file }, `moving \`${name}\` to ${to} would change more than its version: run \`cargo update -w\` instead`);

@@ -34,6 +34,10 @@ describe('CrateEdits', () => {
     assert.deepEqual(logs, ['✍️  New version 0.2.0 written to Cargo.toml ([workspace.package], inherited by core, util)', '✍️  Cargo.lock: core, util moved to 0.2.0']);
     // The other crate of the fixed group finds its version written already.
     assert.deepEqual(new CrateEdits(fs).writeVersion(crate('util'), '0.2.0'), []);
+    // ...but still moves in the lock of another workspace that depends on it.
+    fs.files['tools/Cargo.lock'] = 'version = 4\n\n[[package]]\nname = "util"\nversion = "0.1.0"\n';
+    assert.deepEqual(new CrateEdits(fs).writeVersion(crate('util'), '0.2.0', ['tools']), ['✍️  tools/Cargo.lock: util moved to 0.2.0']);
+    assert.equal(fs.files['tools/Cargo.lock'], 'version = 4\n\n[[package]]\nname = "util"\nversion = "0.2.0"\n');
   });
 
   it("writes a crate's own version and its lock entry only", () => {

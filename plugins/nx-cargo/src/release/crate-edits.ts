@@ -62,22 +62,32 @@ export class CrateEdits {
         `crate \`${crate.name}\` has no \`version\` (cargo reads it as 0.0.0 and does not publish it): give it one, or leave it out of the release groups in nx.json`,
       );
     }
-    if (source.version === version) return [];
-    this.edit(source.file, [{ path: source.path, value: version }]);
     const moved = source.kind === 'workspace' ? this.versionInheritors(crate).map((dir) => this.nameOf(dir)) : [crate.name];
-    const logs = [
-      source.kind === 'workspace'
-        ? `✍️  New version ${version} written to ${source.file} ([workspace.package], inherited by ${moved.join(', ')})`
-        : `✍️  New version ${version} written to ${source.file}`,
-    ];
+    const logs: string[] = [];
+    // In a fixed group, another crate may have written the shared version already: the locks may still need it.
+    if (source.version !== version) {
+      this.edit(source.file, [{ path: source.path, value: version }]);
+      logs.push(
+        source.kind === 'workspace'
+          ? `✍️  New version ${version} written to ${source.file} ([workspace.package], inherited by ${moved.join(', ')})`
+          : `✍️  New version ${version} written to ${source.file}`,
+      );
+    }
+    const from = source.version === version ? undefined : source.version;
     for (const dir of new Set([crate.workspaceDir, ...otherWorkspaces])) {
       const lockFile = joinPath(dir, 'Cargo.lock');
       const lock = this.files.readFile(lockFile);
       if (lock === undefined) continue;
-      const updated = moved.reduce((text, name) => setLockedVersion(lockFile, text, name, source.version, version), lock);
-      if (updated === lock) continue;
+      let updated = lock;
+      const names = moved.filter((name) => {
+        const next = setLockedVersion(lockFile, updated, name, from, version);
+        const changed = next !== updated;
+        updated = next;
+        return changed;
+      });
+      if (names.length === 0) continue;
       this.files.write(lockFile, updated);
-      logs.push(`✍️  ${lockFile}: ${moved.join(', ')} moved to ${version}`);
+      logs.push(`✍️  ${lockFile}: ${names.join(', ')} moved to ${version}`);
     }
     return logs;
   }
