@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ManifestError } from '@nx-cargo/cargo-workspace';
-import { memoryFs } from '@nx-cargo/cargo-workspace/dist/testing/memory-file-system.js';
+import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
 import { CrateEdits, type CrateLocation, type EditableFiles } from './crate-edits.js';
 
 const LOCK = (core: string, util: string, own: string) =>

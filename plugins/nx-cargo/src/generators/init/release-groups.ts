@@ -1,4 +1,5 @@
-import { globAsync, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { globAsync, readNxJson, updateNxJson } from '../../nx-devkit.js';
 import { describeCargoGraph } from '../../graph/cargo-graph.js';
 import { CARGO_NODES_GLOB } from '../../graph/create-nodes.js';
 import { readVersionSource } from '../../release/crate-edits.js';

@@ -1,4 +1,5 @@
-import { readNxJson, type Tree } from '@nx/devkit';
+import type { Tree } from '@nx/devkit';
+import { readNxJson } from '../../nx-devkit.js';
 import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import type { NxCargoPluginOptions } from '../../graph/options.js';
