@@ -15,7 +15,7 @@ const FIXTURE = join(REPO_ROOT, 'e2e/fixtures/release');
 const fixture = (file) => readFileSync(join(FIXTURE, file), 'utf8');
 /** The local crates each publishable crate depends on (normal, build and dev): each must reach the registry first. */
 const DEPENDS_ON = { base: [], codec: ['base'], api: ['codec', 'base'] };
-const VERSION_ACTIONS = 'nx-cargo/dist/release/version-actions';
+const VERSION_ACTIONS = 'nx-cargo/version-actions';
 
 /** The fixture under Nx and git, with release groups from `nx g nx-cargo:init --release=<relationship>`; cargo keeps its caches apart. */
 function releaseWorkspace(relationship = 'independent') {
@@ -27,6 +27,8 @@ function releaseWorkspace(relationship = 'independent') {
     rmSync(cargoHome, { recursive: true, force: true });
   };
   ws.nxOk(['g', 'nx-cargo:init', `--release=${relationship}`], ws.env);
+  // The inputs files `nx affected` needs, committed as a user's repository has them.
+  ws.nxOk(['sync'], ws.env);
   ws.git('init', '-q', '-b', 'main');
   commitAll(ws, 'chore: baseline');
   return ws;

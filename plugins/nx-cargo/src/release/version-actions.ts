@@ -36,7 +36,7 @@ export const afterAllProjectsVersioned: AfterAllProjectsVersioned = async (cwd, 
 
 /**
  * `nx release version` for Cargo crates: set `"versionActions":
- * "nx-cargo/dist/release/version-actions"` on a release group. Versions live
+ * "nx-cargo/version-actions"` on a release group. Versions live
  * in the crate's Cargo.toml, or in `[workspace.package]` for crates with
  * `version.workspace = true` (which must then share one fixed group); a bump
  * moves the requirements of local dependents and the crate's Cargo.lock

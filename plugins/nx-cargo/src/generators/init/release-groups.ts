@@ -7,7 +7,7 @@ import { projectDir } from '../../release/crate-location.js';
 import { pluginOptions, treeFileSystem } from '../shared/nx-cargo-tree.js';
 
 /** What a release group names to version crates (resolved from the workspace, like @nx/js's own). */
-export const VERSION_ACTIONS = 'nx-cargo/dist/release/version-actions';
+export const VERSION_ACTIONS = 'nx-cargo/version-actions';
 
 export type Relationship = 'fixed' | 'independent';
 
