@@ -91,7 +91,7 @@ export function describeCargoGraph(
   const externals = new ExternalNodes();
 
   const local = new LocalPackages(repository.packages);
-  const surroundings = { cargoTargetDir, packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')) };
+  const surroundings = { cargoTargetDir, packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')), buildConfigs: new Map() };
   const workspaces = new Map(repository.workspaces.map((workspace) => [workspace.dir, workspace]));
   const omitLock = options?.testOnlyOmitInputs?.includes('lockfile-closure') ?? false;
   const inputsFiles: InputsFile[] = [];

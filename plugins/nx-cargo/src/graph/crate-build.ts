@@ -6,11 +6,23 @@ export interface BuildSurroundings {
   /** CARGO_TARGET_DIR made repo-relative; it overrides any config, as it does for cargo. */
   cargoTargetDir?: string;
   packageJsonFiles: ReadonlySet<string>;
+  /** Cargo config by workspace folder, read once for all its crates (a graph asks 500 times for the same few). */
+  buildConfigs: Map<string, BuildConfig>;
+}
+
+/** `[build] target-dir` (repo-relative) and `target` where cargo's config sets them. */
+export interface BuildConfig {
+  targetDir?: string;
+  target?: string;
 }
 
 /** What building `pkg` produces and where, from its targets, cargo config and package.json. */
 export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: BuildSurroundings): CrateBuild {
-  const config = buildConfig(fs, pkg.workspaceDir);
+  let config = surroundings.buildConfigs.get(pkg.workspaceDir);
+  if (!config) {
+    config = buildConfig(fs, pkg.workspaceDir);
+    surroundings.buildConfigs.set(pkg.workspaceDir, config);
+  }
   const family = config.target ? artifactFamily(config.target) : hostArtifactFamily(process.platform);
   const build: CrateBuild = {
     root: pkg.dir || '.',
@@ -43,8 +55,8 @@ function defaultBinary(pkg: CargoPackage): string | undefined {
  * each (cargo merges the files, nearer first); target-dir is relative to the
  * folder holding `.cargo`.
  */
-function buildConfig(fs: FileSystem, workspaceDir: string): { targetDir?: string; target?: string } {
-  const found: { targetDir?: string; target?: string } = {};
+function buildConfig(fs: FileSystem, workspaceDir: string): BuildConfig {
+  const found: BuildConfig = {};
   for (let dir = workspaceDir; ; dir = dirOf(dir)) {
     const build = configBuildTable(fs, dir);
     if (found.targetDir === undefined && typeof build?.['target-dir'] === 'string') found.targetDir = joinPath(dir, build['target-dir']);
