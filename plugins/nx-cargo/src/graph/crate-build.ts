@@ -1,11 +1,13 @@
 import { artifactFamily, artifactFileNames, dirOf, hostArtifactFamily, isTable, joinPath, parseToml, type CargoPackage, type FileSystem, type TomlTable } from '@nx-cargo/cargo-workspace';
-import type { CrateBuild } from './inferred-targets.js';
+import type { CrateBuild } from './types.js';
 
 /** What the repository holds besides the crate: CARGO_TARGET_DIR and the package.json files Nx found. */
 export interface BuildSurroundings {
   /** CARGO_TARGET_DIR made repo-relative; it overrides any config, as it does for cargo. */
   cargoTargetDir?: string;
   packageJsonFiles: ReadonlySet<string>;
+  /** Folders holding a package.json or project.json: another plugin's project there merges with the crate's. */
+  projectFolders: ReadonlySet<string>;
   /** Cargo config by workspace folder, read once for all its crates (a graph asks 500 times for the same few). */
   buildConfigs: Map<string, BuildConfig>;
 }
@@ -28,6 +30,7 @@ export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: B
     root: pkg.dir || '.',
     targetDir: surroundings.cargoTargetDir ?? config.targetDir ?? joinPath(pkg.workspaceDir, 'target'),
     artifacts: [...new Set(pkg.targets.flatMap((target) => artifactFileNames(target, family)))],
+    shared: surroundings.projectFolders.has(pkg.dir),
   };
   if (config.target) build.target = config.target;
   const bin = defaultBinary(pkg);

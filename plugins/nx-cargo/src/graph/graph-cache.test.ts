@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { manifestsBelow } from '@nx-cargo/cargo-workspace/testing';
 import { createCargoNodes } from './create-nodes.js';
-import type { CreateNodesResults } from './cargo-graph.js';
+import type { CreateNodesResults } from './types.js';
 
 const FIXTURE = join(__dirname, '../../../../e2e/fixtures/basic');
 const CACHE_FILE = '.nx/workspace-data/nx-cargo-graph.json';

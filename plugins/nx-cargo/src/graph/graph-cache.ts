@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { CargoGraph } from './cargo-graph.js';
+import type { CargoGraph } from './types.js';
 
 /** Bumped whenever the shape of a cached graph or the way it is computed changes. */
 const CACHE_SCHEMA = 7;

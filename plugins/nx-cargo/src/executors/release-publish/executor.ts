@@ -3,7 +3,7 @@ import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../cargo/cargo-process.js';
-import { RELEASE_PUBLISH_TARGET } from '../../graph/inferred-targets.js';
+import { RELEASE_PUBLISH_TARGET } from '../../graph/targets.js';
 import { readVersionSource } from '../../release/crate-edits.js';
 import { crateOfProject } from '../../release/crate-location.js';
 import { publishArgs } from './publish-args.js';

@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { globAsync, readNxJson, updateNxJson } from '../../nx-devkit.js';
-import { describeCargoGraph } from '../../graph/cargo-graph.js';
+import { describeCargoGraph } from '../../graph/describe.js';
 import { CARGO_NODES_GLOB } from '../../graph/create-nodes.js';
 import { readVersionSource } from '../../release/crate-edits.js';
 import { projectDir } from '../../release/crate-location.js';

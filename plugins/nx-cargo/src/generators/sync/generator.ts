@@ -1,6 +1,6 @@
 import type { Tree } from '@nx/devkit';
 import { globAsync } from '../../nx-devkit.js';
-import { describeCargoGraph } from '../../graph/cargo-graph.js';
+import { describeCargoGraph } from '../../graph/describe.js';
 import { CARGO_NODES_GLOB } from '../../graph/create-nodes.js';
 import { CRATE_INPUTS_FILE, PROFILES_DIR } from '../../graph/workspace-inputs.js';
 import { pluginOptions, treeFileSystem } from '../shared/nx-cargo-tree.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeCargoGraph, toCreateNodesResults } from './cargo-graph.js';
-import type { NxCargoPluginOptions } from './options.js';
+import { describeCargoGraph } from './describe.js';
+import type { InternalPluginOptions } from './options.js';
+import { toCreateNodesResults } from './project-configuration.js';
 import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
 
 const FILES = {
@@ -15,13 +16,13 @@ const FILES = {
   'crates/testkit/src/lib.rs': '',
 };
 
-const describe_ = (files: Record<string, string>, options?: NxCargoPluginOptions) =>
+const describe_ = (files: Record<string, string>, options?: InternalPluginOptions) =>
   describeCargoGraph(memoryFs(files), Object.keys(files).filter((file) => file.endsWith('Cargo.toml')).sort(), options);
 
-function app(options?: NxCargoPluginOptions) {
-  const results = toCreateNodesResults(describe_(FILES, options), options);
+function app(options?: InternalPluginOptions) {
+  const results = toCreateNodesResults(describe_(FILES, options), undefined, options);
   const entry = results.find(([file]) => file === 'crates/app/Cargo.toml');
-  return entry?.[1].projects?.['crates/app'] as { namedInputs: Record<string, unknown[]>; targets: Record<string, { inputs?: unknown[]; options?: Record<string, unknown>; configurations?: unknown; syncGenerators?: string[] }> };
+  return entry?.[1].projects?.['crates/app'] as { namedInputs: Record<string, unknown[]>; targets: Record<string, { inputs?: unknown[]; options?: Record<string, unknown>; configurations?: unknown; syncGenerators?: string[]; metadata?: Record<string, unknown> }> };
 }
 
 /** The external nodes and workspace files an input list names, through the project's profile named inputs (not `cargo`, which every target names). */
@@ -41,7 +42,7 @@ describe('inferred targets and their workspace-level inputs', () => {
 
   it("a crate's node covers the parts of the crates it builds against, not of those it only tests with", () => {
     const hashes = (files: Record<string, string>) => {
-      const results = toCreateNodesResults(describe_(files), undefined);
+      const results = toCreateNodesResults(describe_(files), undefined, undefined);
       return Object.fromEntries(Object.entries(results[0][1].externalNodes ?? {}).map(([name, node]) => [name, node.data.hash]));
     };
     const before = hashes(FILES);
@@ -78,13 +79,14 @@ describe('inferred targets and their workspace-level inputs', () => {
       'crates/testkit/Cargo.toml': FILES['crates/testkit/Cargo.toml'].replace('version = "0.1.0"\n', ''),
     };
     const targets = Object.fromEntries(
-      toCreateNodesResults(describe_(files), undefined).map(([, result]) => {
+      toCreateNodesResults(describe_(files), undefined, undefined).map(([, result]) => {
         const [project] = Object.values(result.projects ?? {});
-        return [project.name, project.targets?.['nx-release-publish']];
+        const target = project.targets?.['nx-release-publish'];
+        return [project.name, target && { ...target, metadata: undefined }];
       }),
     );
     assert.deepEqual(targets, {
-      app: { executor: 'nx-cargo:release-publish', cache: false, dependsOn: ['^nx-release-publish'], options: { package: 'app', cwd: '.' } },
+      app: { executor: 'nx-cargo:release-publish', cache: false, dependsOn: ['^nx-release-publish'], options: { package: 'app', cwd: '.' }, metadata: undefined },
       shared: undefined,
       testkit: undefined,
     });
@@ -96,5 +98,39 @@ describe('inferred targets and their workspace-level inputs', () => {
     assert.deepEqual(named(withoutManifest.targets.test.inputs, withoutManifest.namedInputs), { externals: [], files: [] });
     const withoutLock = app({ testOnlyOmitInputs: ['lockfile-closure'] });
     assert.deepEqual(named(withoutLock.namedInputs.cargo).externals, ['nx-cargo:crates/app/.nx-cargo-inputs.txt']);
+  });
+
+  it('every target says what it does, with the command to get help, as official plugins do', () => {
+    for (const [name, target] of Object.entries(app().targets)) {
+      const metadata = target.metadata as { technologies: string[]; description: string; help: { command: string } };
+      assert.deepEqual(metadata.technologies, ['cargo'], name);
+      assert.ok(metadata.description.length > 20, name);
+      assert.match(metadata.help.command, /^cargo \w+ --help$/, name);
+    }
+  });
+
+  it('takes target names from the options', () => {
+    const renamed = app({ buildTargetName: 'cargo-build', testTargetName: 'cargo-test', runTargetName: 'start' });
+    assert.deepEqual(Object.keys(renamed.targets).sort(), ['build-release', 'cargo-build', 'cargo-test', 'check', 'clippy', 'doc', 'fmt', 'nx-release-publish', 'start', 'test-release']);
+    assert.equal(renamed.targets['cargo-build'].options?.command, 'build');
+  });
+
+  it("narrows a crate's default to what its build reads: tests, benches and examples reach its own tests only", () => {
+    const { namedInputs, targets } = app();
+    assert.deepEqual(namedInputs.default, ['{projectRoot}/**/*', '!{projectRoot}/tests/**/*', '!{projectRoot}/benches/**/*', '!{projectRoot}/examples/**/*']);
+    assert.deepEqual(namedInputs['cargo-files'], ['{projectRoot}/**/*']);
+    // app's build reads shared's narrowed default; its tests also testkit's, its dev-dependency.
+    assert.deepEqual(targets.build.inputs?.slice(0, 3), ['default', 'cargo', { input: 'default', projects: ['shared'] }]);
+    assert.deepEqual(targets.test.inputs?.slice(0, 2), ['cargo-files', 'cargo']);
+    // It starts from nx.json's own default, whatever that holds.
+    const fromNxJson = toCreateNodesResults(describe_(FILES), ['{projectRoot}/**/*', 'sharedGlobals'], undefined).find(([file]) => file === 'crates/app/Cargo.toml');
+    assert.deepEqual(fromNxJson?.[1].projects?.['crates/app'].namedInputs?.default?.slice(0, 3), ['{projectRoot}/**/*', 'sharedGlobals', '!{projectRoot}/tests/**/*']);
+  });
+
+  it("leaves default alone where another plugin's project shares the crate's folder", () => {
+    const files = { ...FILES, 'crates/app/package.json': '{"name":"app-js"}' };
+    const graph = describeCargoGraph(memoryFs(files), Object.keys(files).filter((file) => /(Cargo\.toml|package\.json)$/.test(file)).sort(), undefined);
+    const app = toCreateNodesResults(graph, undefined, undefined).find(([file]) => file === 'crates/app/Cargo.toml');
+    assert.equal(app?.[1].projects?.['crates/app'].namedInputs?.default, undefined);
   });
 });

@@ -1,6 +1,6 @@
-import type { CreateNodesResult, ProjectConfiguration, ProjectGraphExternalNode } from '@nx/devkit';
 import {
   CargoModelError,
+  dirOf,
   externalClosure,
   isPublishable,
   loadCargoRepository,
@@ -15,12 +15,12 @@ import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
 import { lockPathDependencies } from './lock-path-dependencies.js';
 import { describeBuild } from './crate-build.js';
-import { declaredInputs, type DeclaredInput } from './declared-inputs.js';
+import { declaredInputs } from './declared-inputs.js';
 import { crateSources, type CrateSources } from './crate-sources.js';
-import { cargoNamedInputs, inferTargets, type CrateBuild } from './inferred-targets.js';
-import type { NxCargoPluginOptions } from './options.js';
+import type { InternalPluginOptions } from './options.js';
 import { nameCrates, type ForeignProject } from './project-names.js';
 import type { CargoProjectMetadata } from './project-metadata.js';
+import type { CargoGraph, CrateBuild, CrateDescription, InputsFile } from './types.js';
 import {
   crateInputsFile,
   crateInputsText,
@@ -31,48 +31,6 @@ import {
   textHash,
 } from './workspace-inputs.js';
 
-export type CreateNodesResults = Array<readonly [string, CreateNodesResult]>;
-
-/** What one crate's project is made from: small, so a cached graph loads fast. */
-export interface CrateDescription {
-  projectName: string;
-  manifestFile: string;
-  /** Nx external node names of the crate's transitive external closure. */
-  externalClosure: string[];
-  cargo: CargoProjectMetadata;
-  build: CrateBuild;
-  sources: CrateSources;
-  /** Inputs the user declared for the crate. */
-  declaredInputs: DeclaredInput[];
-  /**
-   * External nodes that stand for the workspace files' parts (see
-   * workspace-inputs.ts): the crate's, whose hash covers its own part and
-   * those of the crates its build compiles against; those of its
-   * dev-dependencies, which its tests add; and, in a Cargo workspace, its
-   * root folder, whose profile nodes the targets name.
-   */
-  workspaceInputs: { crate: string; devDependencies: string[]; profilesOf?: string };
-  /** The crate node's hash. */
-  inputsHash: string;
-}
-
-/** A file the sync generator writes: the text the node of the same name hashes. */
-export interface InputsFile {
-  path: string;
-  text: string;
-}
-
-/** Everything createNodes derives from the Cargo files, and the problems to tell the user about. */
-export interface CargoGraph {
-  crates: CrateDescription[];
-  externalNodes: Record<string, ProjectGraphExternalNode>;
-  /** Hashes of the profile nodes, by inputs file (the crates' are on the crates): their nodes are made when the graph is handed to Nx. */
-  profileHashes: Record<string, string>;
-  /** The files `nx sync` keeps, one per crate and one per workspace and profile; not kept in the graph cache. */
-  inputsFiles?: InputsFile[];
-  warnings: string[];
-}
-
 /**
  * Describes every crate reachable from `configFiles` (Cargo.toml files, plus
  * package.json/project.json files whose names a crate must not take),
@@ -81,7 +39,7 @@ export interface CargoGraph {
 export function describeCargoGraph(
   fs: FileSystem,
   configFiles: readonly string[],
-  options: NxCargoPluginOptions | undefined,
+  options: InternalPluginOptions | undefined,
   cargoTargetDir?: string,
 ): CargoGraph {
   const warnings: string[] = [];
@@ -91,7 +49,12 @@ export function describeCargoGraph(
   const externals = new ExternalNodes();
 
   const local = new LocalPackages(repository.packages);
-  const surroundings = { cargoTargetDir, packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')), buildConfigs: new Map() };
+  const surroundings = {
+    cargoTargetDir,
+    packageJsonFiles: new Set(configFiles.filter((file) => posix.basename(file) === 'package.json')),
+    projectFolders: new Set(configFiles.filter((file) => posix.basename(file) !== 'Cargo.toml').map((file) => dirOf(file))),
+    buildConfigs: new Map(),
+  };
   const workspaces = new Map(repository.workspaces.map((workspace) => [workspace.dir, workspace]));
   const omitLock = options?.testOnlyOmitInputs?.includes('lockfile-closure') ?? false;
   const inputsFiles: InputsFile[] = [];
@@ -190,34 +153,6 @@ function crateInputsNodes(crates: ReadonlyArray<{ projectName: string; build: Cr
   for (const crate of crates) {
     nodes.set(crate.projectName, { workspaceInputs: { crate: nodeOf(crate), devDependencies: dependencies(crate, true).map(nodeOf).sort() }, inputsHash: hashOf(crate) });
   }
-  return nodes;
-}
-
-/** The createNodes answer for a described graph: one entry per crate manifest, external nodes on the first. */
-export function toCreateNodesResults(graph: CargoGraph, options: NxCargoPluginOptions | undefined): CreateNodesResults {
-  const results: CreateNodesResults = graph.crates.map((crate) => {
-    const project: ProjectConfiguration = {
-      name: crate.projectName,
-      root: crate.build.root,
-      projectType: crate.build.defaultBinary === undefined ? 'library' : 'application',
-      metadata: { technologies: ['cargo'], cargo: crate.cargo } as ProjectConfiguration['metadata'],
-      namedInputs: cargoNamedInputs(crate, options),
-      targets: inferTargets(crate.cargo, crate.build, crate.sources, crate.workspaceInputs, options),
-    };
-    return [crate.manifestFile, { projects: { [project.root]: project } }] as const;
-  });
-  if (results.length > 0) results[0] = [results[0][0], { ...results[0][1], externalNodes: { ...graph.externalNodes, ...inputsNodes(graph) } }];
-  return results;
-}
-
-/** The external nodes that stand for the inputs files (workspace-inputs.ts), named after them, hashed by what they cover. */
-function inputsNodes(graph: CargoGraph): Record<string, ProjectGraphExternalNode> {
-  const nodes: Record<string, ProjectGraphExternalNode> = {};
-  const add = (name: string, hash: string) => {
-    nodes[name] = { type: 'cargo', name, data: { version: '0.0.0', packageName: name, hash } };
-  };
-  for (const crate of graph.crates) add(crate.workspaceInputs.crate, crate.inputsHash);
-  for (const [file, hash] of Object.entries(graph.profileHashes)) add(inputsNodeName(file), hash);
   return nodes;
 }
 
