@@ -9,7 +9,13 @@ export { isSingleVersionRequirement, moveRequirement } from './version-requireme
 export { setLockedVersion } from './lockfile-edit.js';
 export type { CargoTarget } from './targets.js';
 export { loadCargoRepository, type CargoPackage, type CargoRepository, type CargoWorkspace } from './repository.js';
-export { parseLockfile, externalClosure, closureDigest, lockPackageHash, lockPackageId, resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
+export { parseLockfile, externalClosure, closureDigest, lockPackageHash, lockPackageId, lockPackageKey, resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
+export { changedExternalPackages } from './lock-diff.js';
+export { cratesReachingChanges, type LockCrate, type ReachedCrate } from './lock-reach.js';
+export { lockPathDependencies } from './lock-path-dependencies.js';
+export { isWorkspaceRootManifest } from './workspace-root.js';
+export { LockfileReader } from './lock-reader.js';
+export { crateWorkspaceParts, effectiveResolver, profileParts, PROFILE_CHAIN, PROFILE_NAMES, type ProfileName } from './workspace-parts.js';
 export { isExcludedFromWorkspace, isListedMember } from './member-globs.js';
 export { isTable, parseToml, sameToml, stringList, type TomlTable } from './toml.js';
 export * from './toml-layout.js';

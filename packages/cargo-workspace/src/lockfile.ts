@@ -72,7 +72,7 @@ export function parseLockfile(file: string, text: string): Lockfile {
   const seen = new Set<string>();
   const versionCounts = new Map<string, number>();
   packages.forEach((pkg, index) => {
-    const key = `${pkg.name} ${pkg.version} ${pkg.source === undefined ? '' : withoutPrecise(pkg.source)}`;
+    const key = lockPackageKey(pkg);
     if (seen.has(key)) {
       throw new LockfileError(
         { file, line: lineOf(text, packageHeader, index) },
@@ -154,6 +154,16 @@ function lineOf(text: string, pattern: RegExp, nth = 0): number | undefined {
 function withoutPrecise(source: string): string {
   const hashAt = source.indexOf('#');
   return hashAt === -1 ? source : source.slice(0, hashAt);
+}
+
+/**
+ * Identity of a lock package across two versions of a lockfile: name,
+ * version and source without a git source's locked commit (which is
+ * content, not identity: a new commit of the same branch is a change of
+ * that package). Path packages have an empty source part.
+ */
+export function lockPackageKey(pkg: LockPackage): string {
+  return `${pkg.name} ${pkg.version} ${pkg.source === undefined ? '' : withoutPrecise(pkg.source)}`.trimEnd();
 }
 
 /** Packages whose name and version another package of the same lockfile shares. */

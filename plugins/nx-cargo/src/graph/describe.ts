@@ -1,10 +1,11 @@
 import {
-  CargoModelError,
   dirOf,
   externalClosure,
   isPublishable,
   loadCargoRepository,
-  parseLockfile,
+  lockPathDependencies,
+  LockfileReader,
+  PROFILE_NAMES,
   resolveLockDependencies,
   type CargoPackage,
   type FileSystem,
@@ -13,7 +14,6 @@ import {
 } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { ExternalNodes } from './external-nodes.js';
-import { lockPathDependencies } from './lock-path-dependencies.js';
 import { describeBuild } from './crate-build.js';
 import { declaredInputs } from './declared-inputs.js';
 import { crateSources, type CrateSources } from './crate-sources.js';
@@ -25,7 +25,6 @@ import {
   crateInputsFile,
   crateInputsText,
   inputsNodeName,
-  PROFILE_NAMES,
   profileInputsFile,
   profileInputsText,
   textHash,
@@ -197,29 +196,6 @@ class LocalPackages {
       this.lockEntries.set(lock, entries);
     }
     return entries.get(`${pkg.name}@${pkg.version}`);
-  }
-}
-
-/** Parses each workspace's Cargo.lock once; a broken one is reported, not fatal. */
-class LockfileReader {
-  readonly errors: CargoModelError[] = [];
-  private readonly cache = new Map<string, Lockfile | undefined>();
-
-  constructor(private readonly fs: FileSystem) {}
-
-  read(workspaceDir: string): Lockfile | undefined {
-    if (this.cache.has(workspaceDir)) return this.cache.get(workspaceDir);
-    const file = workspaceDir ? `${workspaceDir}/Cargo.lock` : 'Cargo.lock';
-    const text = this.fs.readFile(file);
-    let lock: Lockfile | undefined;
-    try {
-      lock = text === undefined ? undefined : parseLockfile(file, text);
-    } catch (error) {
-      if (!(error instanceof CargoModelError)) throw error;
-      this.errors.push(error);
-    }
-    this.cache.set(workspaceDir, lock);
-    return lock;
   }
 }
 

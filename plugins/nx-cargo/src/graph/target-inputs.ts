@@ -5,7 +5,8 @@ type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number
 import type { CrateSources } from './crate-sources.js';
 import type { InternalPluginOptions } from './options.js';
 import type { CrateDescription } from './types.js';
-import { inputsNodeName, PROFILE_CHAIN, PROFILE_NAMES, profileInputsFile, type ProfileName } from './workspace-inputs.js';
+import { PROFILE_CHAIN, PROFILE_NAMES, type ProfileName } from '@nx-cargo/cargo-workspace';
+import { inputsNodeName, profileInputsFile } from './workspace-inputs.js';
 
 /*
  * The inputs of a crate's cargo tasks, following cargo's targets: a crate's

@@ -1,3 +1,4 @@
+import type { ProfileName } from '@nx-cargo/cargo-workspace';
 import type { TargetConfiguration } from '@nx/devkit';
 import { HOST_TARGET } from '../executors/cargo/cargo-args.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
@@ -6,7 +7,6 @@ import type { ReleasePublishExecutorOptions } from '../executors/release-publish
 import type { InternalPluginOptions, TargetNameOption } from './options.js';
 import { targetInputs, type InputsKind } from './target-inputs.js';
 import type { CrateDescription } from './types.js';
-import type { ProfileName } from './workspace-inputs.js';
 
 /*
  * One function per inferred target, as @nx/vite's plugin has. Every cached

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLockfile } from '@nx-cargo/cargo-workspace';
-import { cratesReachingChanges, type LockCrate } from './crate-selection.js';
 import { changedExternalPackages } from './lock-diff.js';
-import { base, lockText } from './test-locks.js';
+import { cratesReachingChanges, type LockCrate } from './lock-reach.js';
+import { parseLockfile } from './lockfile.js';
+import { base, lockText } from './testing/lockfiles.js';
 
 type Entries = typeof base;
 const lock = (entries: Entries) => parseLockfile('Cargo.lock', lockText(entries));

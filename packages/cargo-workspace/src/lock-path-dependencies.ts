@@ -1,4 +1,6 @@
-import { resolveLockDependencies, type CargoPackage, type DependencyKind, type Lockfile, type LockPackage } from '@nx-cargo/cargo-workspace';
+import type { DependencyKind } from './dependencies.js';
+import { resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
+import type { CargoPackage } from './repository.js';
 
 /**
  * Local packages a crate builds against that its manifest does not name as

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseLockfile } from '@nx-cargo/cargo-workspace';
-import { changedExternalPackages, lockPackageKey } from './lock-diff.js';
-
-import { base, lockText, REGISTRY, type Entry } from './test-locks.js';
+import { changedExternalPackages } from './lock-diff.js';
+import { lockPackageKey, parseLockfile } from './lockfile.js';
+import { base, lockText, REGISTRY, type Entry } from './testing/lockfiles.js';
 
 const R = `(${REGISTRY})`;
 

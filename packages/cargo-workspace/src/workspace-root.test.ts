@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isWorkspaceRootManifest } from './manifest-compare.js';
+import { isWorkspaceRootManifest } from './workspace-root.js';
 
 const ROOT = '[workspace]\nresolver = "2"\nmembers = ["app", "tool"]\n\n[profile.release]\nlto = true\n';
 

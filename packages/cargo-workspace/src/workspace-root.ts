@@ -1,4 +1,4 @@
-import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { isTable, parseToml, type TomlTable } from './toml.js';
 
 function parseOrUndefined(file: string, text: string | undefined): TomlTable | undefined {
   if (text === undefined) return undefined;

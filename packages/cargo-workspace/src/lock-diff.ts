@@ -1,15 +1,4 @@
-import { resolveLockDependencies, type Lockfile, type LockPackage } from '@nx-cargo/cargo-workspace';
-
-/**
- * Identity of a lock package across two versions of a lockfile: name, version
- * and source without a git source's locked commit (which is content, not
- * identity: a new commit of the same branch is a change of that package).
- * Path packages have an empty source part.
- */
-export function lockPackageKey(pkg: LockPackage): string {
-  const source = pkg.source === undefined ? '' : pkg.source.replace(/#.*$/, '');
-  return `${pkg.name} ${pkg.version} ${source}`.trimEnd();
-}
+import { lockPackageKey, resolveLockDependencies, type Lockfile, type LockPackage } from './lockfile.js';
 
 /** What a package entry says about its content: source (with commit), checksum, replacement, resolved dependencies. */
 function entryContent(lock: Lockfile, pkg: LockPackage): string {

@@ -1,5 +1,4 @@
-import { externalClosure, type Lockfile } from '@nx-cargo/cargo-workspace';
-import { lockPackageKey } from './lock-diff.js';
+import { externalClosure, lockPackageKey, type Lockfile } from './lockfile.js';
 
 /** A workspace crate as the lockfile knows it (a path package), and the manifest that stands for it. */
 export interface LockCrate {

@@ -1,4 +1,4 @@
-/** Hand-written lockfiles for the unit tests of this folder. */
+/** Hand-written lockfiles for unit tests. */
 export const REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 
 export interface Entry {
