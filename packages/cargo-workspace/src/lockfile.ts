@@ -1,6 +1,7 @@
 import { hash } from 'blake3';
 import { parse, TomlError } from 'smol-toml';
 import { LockfileError } from './errors.js';
+import { NodeMask, Reachability } from './reachability.js';
 
 /** One `[[package]]` entry of a Cargo.lock. */
 export interface LockPackage {
@@ -188,6 +189,10 @@ interface LockIndex {
   resolved: Map<LockPackage, LockPackage[]>;
   /** Dependencies of `sorted[i]` as positions, filled in on first visit. */
   edges: (number[] | undefined)[];
+  /** What each package reaches, built on the first closure asked for. */
+  reach?: Reachability;
+  /** The packages with a source. */
+  external?: NodeMask;
 }
 
 /** Built once per Lockfile so that hundreds of closures do not rescan it. */
@@ -282,22 +287,11 @@ export function externalClosure(lock: Lockfile, name: string, version?: string):
     throw new LockfileError({ file: lock.file }, reason);
   }
 
-  // Positions, rather than sets of objects, keep 500 walks over thousands of
-  // packages cheap; sorting positions sorts by name, version, source.
-  const visited = new Uint8Array(index.sorted.length);
-  const start = index.position.get(roots[0])!;
-  visited[start] = 1;
-  const queue = [start];
-  const external: number[] = [];
-  for (let i = 0; i < queue.length; i++) {
-    for (const dep of edgesOf(lock, index, queue[i])) {
-      if (visited[dep]) continue;
-      visited[dep] = 1;
-      queue.push(dep);
-      if (index.sorted[dep].source !== undefined) external.push(dep);
-    }
-  }
-  return external.sort((a, b) => a - b).map((i) => index.sorted[i]);
+  // One reachability for the whole lock serves every crate's closure; positions
+  // are in name, version, source order, so the closure comes out sorted.
+  index.reach ??= new Reachability(index.sorted.map((_, at) => edgesOf(lock, index, at)));
+  index.external ??= new NodeMask(index.sorted.length, (at) => index.sorted[at].source !== undefined);
+  return index.reach.reached(index.position.get(roots[0])!, index.external).map((at) => index.sorted[at]);
 }
 
 function edgesOf(lock: Lockfile, index: LockIndex, at: number): number[] {

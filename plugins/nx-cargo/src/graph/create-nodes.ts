@@ -32,19 +32,20 @@ const CODE_FINGERPRINT = [join(__dirname, '..'), dirname(require.resolve('@nx-ca
 export function createCargoNodes(configFiles: readonly string[], options: InternalPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
   const sortedFiles = [...configFiles].sort();
   const cargoTargetDir = targetDirFromEnvironment(context.workspaceRoot);
-  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles, cargoTargetDir ?? null]));
+  const nxJsonDefault = context.nxJsonConfiguration?.namedInputs?.default as Input[] | undefined;
+  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles, cargoTargetDir ?? null, nxJsonDefault ?? null]));
   // Nx's own switch for not reusing a project graph turns this cache off too.
   const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
-  let graph = useCache ? cache.read() : undefined;
-  if (!graph) {
+  let nodes = useCache ? cache.read() : undefined;
+  if (!nodes) {
     const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
-    graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
-    // The inputs files' texts are for the sync generator, which describes the graph itself.
-    if (useCache) cache.write({ ...graph, inputsFiles: undefined }, readPaths, startedAtMs);
+    const graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
+    nodes = { results: toCreateNodesResults(graph, nxJsonDefault, options), warnings: graph.warnings };
+    if (useCache) cache.write(nodes, readPaths, startedAtMs);
   }
-  for (const message of graph.warnings) warn(message);
-  return toCreateNodesResults(graph, context.nxJsonConfiguration?.namedInputs?.default as Input[] | undefined, options);
+  for (const message of nodes.warnings) warn(message);
+  return nodes.results;
 }
 
 /**
