@@ -67,7 +67,8 @@ impl From<io::Error> for Fallback {
 }
 
 /// Same rule as the TypeScript side's `defaultStoreRoot`: NX_CARGO_CRATE_CACHE_DIR
-/// (relative to the current folder), else an absolute XDG_CACHE_HOME, else ~/.cache.
+/// (relative to the current folder), else an absolute XDG_CACHE_HOME, else ~/.cache
+/// (HOME, else the user's entry in the password database, as Node's os.homedir()).
 fn store_root() -> PathBuf {
     if let Some(dir) = env::var_os("NX_CARGO_CRATE_CACHE_DIR").filter(|d| !d.is_empty()) {
         let dir = PathBuf::from(dir);
@@ -76,7 +77,7 @@ fn store_root() -> PathBuf {
     if let Some(dir) = env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|d| d.is_absolute()) {
         return dir.join("nx-cargo/crates");
     }
-    PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cache/nx-cargo/crates")
+    env::var_os("HOME").filter(|home| !home.is_empty()).map(PathBuf::from).or_else(env::home_dir).unwrap_or_default().join(".cache/nx-cargo/crates")
 }
 
 fn node() -> OsString {
