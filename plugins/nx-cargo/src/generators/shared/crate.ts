@@ -11,8 +11,11 @@ import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
 /** `napi`: a library that is also a Node.js native addon, built with napi-rs. */
 export type CrateKind = 'library' | 'binary' | 'napi';
 
+/** What every crate generator takes (each schema.json repeats it: Nx reads no shared schema file). */
 export interface CrateOptions {
+  /** The Cargo package name. */
   name: string;
+  /** Folder of the new crate, relative to the workspace root; `crates/<name>` when absent. */
   directory?: string;
 }
 
