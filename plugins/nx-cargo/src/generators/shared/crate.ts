@@ -11,7 +11,7 @@ import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
 /** `napi`: a library that is also a Node.js native addon, built with napi-rs. */
 export type CrateKind = 'library' | 'binary' | 'napi';
 
-/** What every crate generator takes (each schema.json repeats it: Nx reads no shared schema file). */
+/** What every crate generator takes; each generator's schema.json describes it for Nx. */
 export interface CrateOptions {
   /** The Cargo package name. */
   name: string;
