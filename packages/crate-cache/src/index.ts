@@ -6,3 +6,14 @@ export { which } from './key-inputs.js';
 export { ensureNativeClient, NativeClientError, serverSocket, type NativeClient } from './native-client.js';
 export { flushServer } from './server/flush.js';
 export type { NotStored } from './rustc-runner.js';
+export {
+  buildRecorder,
+  buildScriptReads,
+  compileReads,
+  processRole,
+  readRecording,
+  RecorderUnavailableError,
+  type Read as RecordedRead,
+  type ReaderReads,
+  type RecordedProcess,
+} from './recorder/index.js';
