@@ -38,6 +38,7 @@ describe('resolveTaskInputs and isFileDeclared', () => {
     assert.equal(declared('shared/data.txt'), false);
     assert.equal(declared('crates/testkit/src/lib.rs'), false);
     assert.deepEqual([...inputs.env], ['RUSTFLAGS']);
+    assert.deepEqual([...inputs.runtime], ['rustc -vV']);
   });
 
   it('negative control: util:build names no dependency, so words\' files stay out; the root project owns none of the crates\' files', () => {

@@ -42,6 +42,8 @@ export interface ProjectFileset {
 export interface TaskInputs {
   filesets: ProjectFileset[];
   env: Set<string>;
+  /** Commands of `runtime` inputs, as written. */
+  runtime: Set<string>;
 }
 
 /** Nx's inputs for a target that names none. */
@@ -52,20 +54,21 @@ const DEFAULT_INPUTS: NxInput[] = [{ input: 'default' }, { input: 'default', dep
  * Nx's defaults), named inputs from the project over nx.json over
  * `default = {projectRoot}/**\/*`, `^name` and `{ input, dependencies: true }`
  * through every project the task's project depends on (transitively),
- * `{ input, projects }` for the projects listed. Only file sets and
- * environment variables are kept: the other kinds say nothing about files
- * in the workspace or variables a build reads.
+ * `{ input, projects }` for the projects listed. Only file sets,
+ * environment variables and runtime commands are kept: the other kinds say
+ * nothing about what a build reads.
  */
 export function resolveTaskInputs(model: InputModel, projectName: string, target: string): TaskInputs {
   const project = model.projects[projectName];
   if (!project) throw new Error(`no project named ${projectName}`);
   const inputs = project.targets?.[target]?.inputs ?? DEFAULT_INPUTS;
-  const result: TaskInputs = { filesets: [], env: new Set() };
+  const result: TaskInputs = { filesets: [], env: new Set(), runtime: new Set() };
   const self: NxInput[] = [];
   const add = (name: string, entries: NxInput[]) => {
     const patterns: ProjectFileset['patterns'] = [];
     for (const entry of expand(model, name, entries)) {
       if (entry.env !== undefined) result.env.add(entry.env);
+      if (entry.runtime !== undefined) result.runtime.add(entry.runtime);
       if (entry.fileset !== undefined) patterns.push(toPattern(entry.fileset, model.projects[name].root));
     }
     if (patterns.length > 0) result.filesets.push({ project: name, patterns });
@@ -103,9 +106,9 @@ function dependencyClosure(model: InputModel, start: string[]): string[] {
   return [...seen].filter((name) => !start.includes(name));
 }
 
-type ExpandedInput = { fileset?: string; env?: string };
+type ExpandedInput = { fileset?: string; env?: string; runtime?: string };
 
-/** Expands named inputs within one project; anything that is not a file set or variable is dropped. */
+/** Expands named inputs within one project; anything that is not a file set, variable or command is dropped. */
 function expand(model: InputModel, projectName: string, inputs: NxInput[], visiting = new Set<string>()): ExpandedInput[] {
   const named: Record<string, NxInput[]> = {
     default: [{ fileset: '{projectRoot}/**/*' }],
@@ -117,8 +120,8 @@ function expand(model: InputModel, projectName: string, inputs: NxInput[], visit
     const name = typeof input === 'string' ? (named[input] ? input : undefined) : input.input;
     if (typeof input === 'string' && name === undefined) {
       expanded.push({ fileset: input });
-    } else if (typeof input === 'object' && (input.fileset !== undefined || input.env !== undefined)) {
-      expanded.push({ fileset: input.fileset, env: input.env });
+    } else if (typeof input === 'object' && (input.fileset !== undefined || input.env !== undefined || input.runtime !== undefined)) {
+      expanded.push({ fileset: input.fileset, env: input.env, runtime: input.runtime });
     } else if (name !== undefined && named[name] && !visiting.has(name)) {
       visiting.add(name);
       expanded.push(...expand(model, projectName, named[name], visiting));
