@@ -1,28 +1,36 @@
 #!/usr/bin/env node
 /**
- * nx-cargo-audit <project> [--target build] [--configuration c] [--json]
+ * nx-cargo-audit <project> [--target build] [--configuration c] [--json] [--fix]
  *
- * Builds a crate's task with cargo and checks that every workspace file and
- * environment variable the build read (rustc's dep-info, build-script
- * rerun-if lines, cargo's manifests and config) is among the inputs Nx
- * hashes for that task. Exit 0: all covered; 1: something is not, each
- * listed with its fix; 2: the audit could not run or is incomplete.
+ * Builds a crate's task with cargo, in a temporary target folder and
+ * without a RUSTC_WRAPPER so that every unit compiles and every build script
+ * runs, with the read recorder preloaded; then checks that every workspace
+ * file, folder listing, environment variable and program the build read
+ * (rustc's dep-info, build-script rerun-if lines, cargo's manifests and
+ * config, and what proc macros, build scripts and the programs they ran
+ * were recorded reading) is among the inputs Nx hashes for that task.
+ * `--fix` writes the missing declarations into the crate's
+ * `[package.metadata.nx] inputs`. Exit 0: all covered (or fixed); 1:
+ * something is not, each listed with its fix; 2: the audit could not run or
+ * is incomplete.
  */
-import { readdirSync, readFileSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { CargoProjectMetadata } from '../graph/project-metadata.js';
-import { crateInputsFile, inputsNodeName } from '../graph/workspace-inputs.js';
 import { findNxRoot } from '../cli/nx-root.js';
-import { auditReport, formatReport, type AuditReport, type Coverage, type Read } from './audit-report.js';
-import { traceBuild, type TraceFileSystem } from './cargo-reads.js';
-import { isFileDeclared, resolveTaskInputs, type InputModel, type NxInput, type ProjectInputs } from './input-coverage.js';
+import { addPackageInputs, PackageInputsError } from '../generators/shared/package-inputs.js';
+import { formatReport, tomlInput, type AuditReport } from './audit-report.js';
+import { checkBuild, taskBasis } from './build-check.js';
+import { isRecordingOff, startBuildRecording } from './build-recording.js';
+import { cargoHome, nodeFs, parseCargoJson } from './build-io.js';
+import type { InputModel, NxInput, ProjectInputs } from './input-coverage.js';
 
-const USAGE = 'usage: nx-cargo-audit <project> [--target <build|check|test|clippy>] [--configuration <name>] [--json]';
+const USAGE = 'usage: nx-cargo-audit <project> [--target <build|check|test|clippy>] [--configuration <name>] [--json] [--fix]';
 
 /** Commands whose compilations leave dep-info behind. */
 const AUDITED_COMMANDS: Record<string, CargoExecutorOptions['command'] | undefined> = { build: 'build', check: 'check', test: 'test', clippy: 'clippy' };
@@ -34,12 +42,14 @@ interface Args {
   target: string;
   configuration?: string;
   json: boolean;
+  fix: boolean;
 }
 
 const OPTIONS = {
   target: { type: 'string', short: 't' },
   configuration: { type: 'string', short: 'c' },
   json: { type: 'boolean' },
+  fix: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -57,7 +67,7 @@ function readArgs(argv: string[]): Args {
     process.exit(0);
   }
   if (positionals.length !== 1) throw new AuditError(positionals.length === 0 ? USAGE : `one project at a time\n${USAGE}`);
-  return { project: positionals[0], target: values.target ?? 'build', configuration: values.configuration, json: values.json ?? false };
+  return { project: positionals[0], target: values.target ?? 'build', configuration: values.configuration, json: values.json ?? false, fix: values.fix ?? false };
 }
 
 interface CommandResult {
@@ -67,8 +77,8 @@ interface CommandResult {
   code?: string;
 }
 
-async function run(command: string, args: string[], cwd: string): Promise<CommandResult> {
-  const { child } = await spawnProcessGroup(command, args, { cwd, stdout: 'pipe', stderr: 'pipe' });
+async function run(command: string, args: string[], cwd: string, env?: Record<string, string>): Promise<CommandResult> {
+  const { child } = await spawnProcessGroup(command, args, { cwd, stdout: 'pipe', stderr: 'pipe', env });
   const result = await child;
   return { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), code: (result as { code?: string }).code };
 }
@@ -145,48 +155,13 @@ interface ResolvedInputs {
   runtime?: string[];
 }
 
-const nodeFs: TraceFileSystem = {
-  readFile(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch {
-      return undefined;
-    }
-  },
-  readDir(path) {
-    try {
-      return readdirSync(path);
-    } catch {
-      return [];
-    }
-  },
-  fileId(path) {
-    try {
-      const stat = statSync(path);
-      return `${stat.dev}:${stat.ino}`;
-    } catch {
-      return undefined;
-    }
-  },
-  isDirectory(path) {
-    try {
-      return statSync(path).isDirectory();
-    } catch {
-      return false;
-    }
-  },
-  filesBelow(path) {
-    return readdirSync(path, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => posix.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name));
-  },
-};
-
-async function audit(args: Args): Promise<{ report: AuditReport; problems: string[] }> {
+async function audit(args: Args): Promise<{ report: AuditReport; problems: string[]; recording: string }> {
   const nxRoot = nxRootOrFail();
   const nx = new Nx(nxRoot);
-  // Nx's own account of the task's inputs, resolved to files (Nx 24), asked for alongside the project.
+  // Nx's own account of the task's inputs, resolved to files (Nx 24), and the graph behind them, asked for alongside the project.
   const resolvedRun = nx.json<ResolvedInputs>(['show', 'target', 'inputs', `${args.project}:${args.target}`, '--json']).catch(() => undefined);
+  const graphRun = nx.graph();
+  graphRun.catch(() => undefined);
   const project = await nx.json<ProjectJson>(['show', 'project', args.project, '--json']);
   const cargo = project.metadata?.cargo;
   if (!cargo) throw new AuditError(`${args.project} is not a Cargo crate (no metadata.cargo in nx show project ${args.project})`);
@@ -197,73 +172,71 @@ async function audit(args: Args): Promise<{ report: AuditReport; problems: strin
   const command = AUDITED_COMMANDS[options.command];
   if (!command) throw new AuditError(`${args.project}:${args.target} runs \`cargo ${options.command}\`, which compiles nothing to audit; audit build, check, test or clippy`);
 
-  const resolved = await resolvedRun;
-  const resolvedFiles = resolved?.files ? new Set(resolved.files) : undefined;
-
   const cargoCwd = join(nxRoot, options.cwd || '.');
   const metadataRun = await run('cargo', ['metadata', '--format-version', '1', '--no-deps'], cargoCwd);
   if (isMissingCommand(metadataRun)) throw new AuditError(CARGO_MISSING);
   if (metadataRun.exitCode !== 0) throw new AuditError(`cargo metadata failed in ${cargoCwd}:\n${metadataRun.stderr}`);
-  const metadata = parseJsonOutput<{ workspace_root: string; target_directory: string }>(metadataRun.stdout, 'cargo metadata');
+  const metadata = parseJsonOutput<{ workspace_root: string }>(metadataRun.stdout, 'cargo metadata');
 
   const argv = cargoArgs({ ...options, command });
   argv.splice(1, 0, '--message-format=json', ...(command === 'test' ? ['--no-run'] : []));
-  const build = await run('cargo', argv, cargoCwd);
-  const messages = build.stdout.split('\n').flatMap((line) => {
-    if (!line.startsWith('{')) return [];
-    try {
-      return [JSON.parse(line) as unknown];
-    } catch {
-      return [];
+  // A target folder of its own and no wrapper: every unit compiles and every build script runs, so each read is seen.
+  const targetDir = mkdtempSync(join(tmpdir(), 'nx-cargo-audit-target-'));
+  const recording = await startBuildRecording(process.env);
+  try {
+    const env: Record<string, string> = { CARGO_TARGET_DIR: targetDir, RUSTC_WRAPPER: '', ...(isRecordingOff(recording) ? {} : recording.env) };
+    const build = await run('cargo', argv, cargoCwd, env);
+    const messages = parseCargoJson(build.stdout);
+    if (build.exitCode !== 0) {
+      const errors = messages
+        .filter((message): message is { reason: string; message: { level: string; rendered: string } } => (message as { reason?: string }).reason === 'compiler-message')
+        .filter((message) => message.message.level === 'error')
+        .map((message) => message.message.rendered);
+      throw new AuditError(`\`cargo ${argv.join(' ')}\` failed in ${cargoCwd}; the audit needs the build to succeed:\n${[...errors, build.stderr].join('\n').trim()}`);
     }
-  });
-  if (build.exitCode !== 0) {
-    const errors = messages
-      .filter((message): message is { reason: string; message: { level: string; rendered: string } } => (message as { reason?: string }).reason === 'compiler-message')
-      .filter((message) => message.message.level === 'error')
-      .map((message) => message.message.rendered);
-    throw new AuditError(`\`cargo ${argv.join(' ')}\` failed in ${cargoCwd}; the audit needs the build to succeed:\n${[...errors, build.stderr].join('\n').trim()}`);
-  }
-
-  const trace = traceBuild(messages, { nxRoot, cargoRoot: metadata.workspace_root, targetDir: metadata.target_directory, environment: process.env }, nodeFs);
-
-  // The patterns behind the task's inputs: needed without a resolved list, and to tell an undeclared file from an ignored one.
-  let patterns: { model: InputModel; inputs: ReturnType<typeof resolveTaskInputs> } | undefined;
-  const loadPatterns = async () => {
-    if (patterns) return patterns;
-    const graph = await nx.graph();
+    const processes = isRecordingOff(recording) ? [] : await recording.processes();
+    const resolved = await resolvedRun;
+    const graph = await graphRun;
     const model: InputModel = {
       projects: Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [name, node.data])),
       dependencies: Object.fromEntries(Object.entries(graph.dependencies).map(([name, edges]) => [name, edges.map((edge) => edge.target)])),
       nxNamedInputs: await nxJsonNamedInputs(nxRoot),
     };
-    patterns = { model, inputs: resolveTaskInputs(model, args.project, args.target) };
-    return patterns;
-  };
-  const needsPatterns = !resolvedFiles || trace.reads.some((read) => read.kind === 'file' && !resolvedFiles.has(read.subject));
-  const known = needsPatterns ? await loadPatterns() : undefined;
-  const environment = new Set(resolved?.environment ?? known?.inputs.env ?? []);
-  const fileCovered = (file: string): Coverage => {
-    if (resolvedFiles?.has(file)) return 'covered';
-    const declared = known ? isFileDeclared(known.model, known.inputs, file) : false;
-    if (!resolvedFiles) return declared ? 'covered' : 'undeclared';
-    return declared ? 'not-hashed' : 'undeclared';
-  };
-  // The workspace Cargo.toml and Cargo.lock are not inputs as files: the task hashes the parts of
-  // them that reach the crate, as nx-cargo's external node for the crate (graph/workspace-inputs.ts).
-  const crateNode = inputsNodeName(crateInputsFile(posix.dirname(cargo.manifestFile) === '.' ? '' : posix.dirname(cargo.manifestFile)));
-  const hashesWorkspaceParts = JSON.stringify([project.namedInputs ?? {}, target.inputs ?? []]).includes(JSON.stringify(crateNode));
-  const isWorkspaceFile = (read: Read) => read.readerPackage === '' && (read.via === 'workspace manifest' || read.via === 'lock file');
-  const coverage = (read: Read): Coverage => {
-    if (read.kind === 'file' && hashesWorkspaceParts && isWorkspaceFile(read)) return 'covered';
-    if (read.kind === 'file') return fileCovered(read.subject);
-    if (environment.has(read.subject)) return 'covered';
-    // A value cargo takes from a config file's [env] table changes with that file.
-    if (read.setBy !== undefined && fileCovered(read.setBy) === 'covered') return 'covered';
-    return 'undeclared';
-  };
-  const report = auditReport({ project: args.project, target: args.target, package: cargo.package, manifestFile: cargo.manifestFile }, trace.reads, coverage);
-  return { report, problems: trace.problems };
+    const basis = taskBasis(model, { project: args.project, target: args.target, manifestFile: cargo.manifestFile }, { ...nodeFs, nxRoot }, {
+      ...(resolved?.files ? { hashedFiles: new Set(resolved.files) } : {}),
+      ...(resolved?.environment ? { environment: new Set(resolved.environment) } : {}),
+    });
+    const place = { nxRoot, cargoRoot: metadata.workspace_root, targetDir, environment: process.env, cargoHome: cargoHome(process.env) };
+    const subject = { project: args.project, target: args.target, package: cargo.package, manifestFile: cargo.manifestFile };
+    const { report, problems } = checkBuild(subject, { messages, processes, place }, basis, nodeFs);
+    return { report, problems, recording: isRecordingOff(recording) ? recording.off : 'on' };
+  } finally {
+    rmSync(targetDir, { recursive: true, force: true });
+    if (!isRecordingOff(recording)) await recording.dispose();
+  }
+}
+
+/**
+ * Writes the findings' declarations into the audited crate's manifest; the
+ * findings without one (an ignored file, a program fed the build's output)
+ * stay. Returns what was added.
+ */
+function applyFixes(nxRoot: string, report: AuditReport): { file: string; added: string[] } | undefined {
+  const fixes = report.uncovered.flatMap((finding) => (finding.fix ? [finding.fix] : []));
+  if (fixes.length === 0) return undefined;
+  const file = fixes[0].manifestFile;
+  const full = join(nxRoot, file);
+  const text = readFileSync(full, 'utf8');
+  const entries = fixes.map((fix) => tomlInput(fix.input));
+  let updated: string;
+  try {
+    updated = addPackageInputs(file, text, entries);
+  } catch (error) {
+    if (error instanceof PackageInputsError) throw new AuditError(error.message);
+    throw error;
+  }
+  writeFileSync(full, updated);
+  return { file, added: entries };
 }
 
 /** The options the task runs with: the target's, then its configuration's. */
@@ -294,13 +267,17 @@ async function main(): Promise<number> {
   let args: Args;
   try {
     args = readArgs(process.argv.slice(2));
-    const { report, problems } = await audit(args);
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...report, problems }, null, 2)}\n`);
+    const { report, problems, recording } = await audit(args);
+    const fixed = args.fix ? applyFixes(nxRootOrFail(), report) : undefined;
+    if (args.json) process.stdout.write(`${JSON.stringify({ ...report, problems, recording, ...(fixed ? { fixed } : {}) }, null, 2)}\n`);
     else {
       process.stdout.write(formatReport(report));
+      if (fixed) process.stdout.write(`nx-cargo-audit: added to [package.metadata.nx] inputs in ${fixed.file}: ${fixed.added.join(', ')}\n`);
+      if (recording !== 'on') process.stderr.write(`nx-cargo-audit: note: ${recording}; what proc macros and build scripts read beyond dep-info and rerun-if lines was not checked\n`);
       for (const problem of problems) process.stderr.write(`nx-cargo-audit: incomplete: ${problem}\n`);
     }
-    if (report.uncovered.length > 0) return 1;
+    const left = fixed ? report.uncovered.filter((finding) => !finding.fix) : report.uncovered;
+    if (left.length > 0) return 1;
     return problems.length > 0 ? 2 : 0;
   } catch (error) {
     if (!(error instanceof AuditError)) throw error;
