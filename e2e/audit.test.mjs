@@ -10,8 +10,8 @@ import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
 const FROM_CACHE = /\[local cache\]/;
 const FILE_FINDING =
-  'crates/app reads shared/data.txt (include_str!), not among app:build\'s inputs: add "{workspaceRoot}/shared/data.txt" to [package.metadata.nx] inputs in crates/app/Cargo.toml';
-const ENV_FINDING = 'crates/app reads env APP_MODE (env!), not among app:build\'s inputs: add { env = "APP_MODE" } to [package.metadata.nx] inputs in crates/app/Cargo.toml';
+  'shared/data.txt, read by include_str! while compiling app, is not among app:build\'s inputs: add "{workspaceRoot}/shared/data.txt" to [package.metadata.nx] inputs in crates/app/Cargo.toml';
+const ENV_FINDING = 'env APP_MODE, read by env! while compiling app, is not among app:build\'s inputs: add { env = "APP_MODE" } to [package.metadata.nx] inputs in crates/app/Cargo.toml';
 
 describe('nx-cargo-audit', () => {
   let ws;
@@ -79,7 +79,7 @@ describe('nx-cargo-audit', () => {
     declare(['"{workspaceRoot}/shared/data.txt"', '{ env = "APP_MODE" }']);
     const result = audit(['app']);
     assert.equal(result.status, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /every workspace file and variable app:build's build read is among its inputs/);
+    assert.match(result.stdout, /every workspace file, variable and program app:build's build read is among its inputs/);
     assert.deepEqual(findings(result), []);
   });
 
@@ -108,7 +108,7 @@ describe('nx-cargo-audit', () => {
     const result = audit(['app']);
     assert.equal(result.status, 1, result.stdout + result.stderr);
     assert.deepEqual(findings(result), [
-      "crates/app reads shared/data.txt (include_str!): app:build's inputs name it, but Nx does not hash it (is it ignored by .gitignore or .nxignore?): stop ignoring it, so that a change to it changes the task hash",
+      "shared/data.txt, read by include_str! while compiling app, is named by app:build's inputs, but Nx does not hash it (is it ignored by .gitignore or .nxignore?): stop ignoring it, so that a change to it changes the task hash",
     ]);
   });
 });
