@@ -243,15 +243,15 @@ export function tomlInput(input: InputDeclaration): string {
   return `{ runtime = ${JSON.stringify(input.runtime)} }`;
 }
 
-/** The human-readable report: one line per finding, or one line saying all is covered. */
-export function formatReport(report: AuditReport): string {
+/** The human-readable report: one line per finding, or one line saying all is covered; `prefix` says who speaks. */
+export function formatReport(report: AuditReport, prefix = 'nx-cargo-audit'): string {
   const task = `${report.project}:${report.target}`;
   const counts = [plural(report.checked.files, 'file'), plural(report.checked.env, 'variable'), ...(report.checked.programs ? [plural(report.checked.programs, 'program')] : [])];
   const checked = `${counts.length > 2 ? `${counts.slice(0, -1).join(', ')} and ${counts[counts.length - 1]}` : counts.join(' and ')} checked`;
-  if (report.uncovered.length === 0) return `nx-cargo-audit: every workspace file, variable and program ${task}'s build read is among its inputs (${checked})\n`;
+  if (report.uncovered.length === 0) return `${prefix}: every workspace file, variable and program ${task}'s build read is among its inputs (${checked})\n`;
   const lines = report.uncovered.map((finding) => `  ${finding.message}`);
   const count = report.uncovered.length;
-  return `nx-cargo-audit: ${task}'s build read ${count} thing${count === 1 ? '' : 's'} that its inputs do not cover (${checked}):\n${lines.join('\n')}\n`;
+  return `${prefix}: ${task}'s build read ${count} thing${count === 1 ? '' : 's'} that its inputs do not cover (${checked}):\n${lines.join('\n')}\n`;
 }
 
 function plural(count: number, noun: string): string {

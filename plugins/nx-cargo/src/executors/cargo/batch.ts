@@ -8,6 +8,7 @@ import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { featureCompatibleGroups } from './feature-guard.js';
 import { taskProfileProblem } from './profile-guard.js';
+import { startStrictInputs, strictInputsWanted } from './strict-inputs.js';
 import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
 
@@ -22,7 +23,8 @@ interface TaskResult {
  * schedules all their crates at once instead of waiting on its lock once per
  * task. A package whose features the batch would change builds alone, so a
  * task's result never depends on which tasks shared its batch. Results are
- * reported per task as soon as known.
+ * reported per task as soon as known. Tasks with strict inputs build alone:
+ * what a shared cargo run reads belongs to no single task.
  */
 export default async function* cargoBatch(
   taskGraph: TaskGraph,
@@ -42,23 +44,49 @@ export default async function* cargoBatch(
       yield await runAlone(step.alone, context);
       continue;
     }
-    for (const group of await groupByFeatures(step.together, context)) {
+    const strict = step.together.filter((task) => strictInputsWanted(task.options, process.env));
+    for (const task of strict) yield await runAlone(task, context);
+    const shared = step.together.filter((task) => !strict.includes(task));
+    if (shared.length === 0) continue;
+    for (const group of await groupByFeatures(shared, context)) {
       if (group.length > 1) yield* runTogether(group, context);
       else yield await runAlone(group[0], context);
     }
   }
 }
 
-/** Runs one task by itself, capturing its output for Nx. */
+/** Runs one task by itself, capturing its output for Nx; with strict inputs, checks its build (see executor.ts). */
 async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<TaskResult> {
   const startTime = Date.now();
   const cwd = join(context.root, task.options.cwd);
   const crateCache = await crateCacheFor(task.options, cwd);
   if (typeof crateCache === 'string') return done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
-  const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], { cwd, stdout: 'pipe', stderr: 'pipe', env: crateCache.env });
-  const result = await child;
-  const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n`;
-  return done(task.id, result.exitCode === 0, `${noticeLine(task)}${output}${await cacheLine(crateCache)}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
+  const target = taskTarget(task, context);
+  const strict = strictInputsWanted(task.options, process.env) ? await startStrictInputs(task.options, context, target) : undefined;
+  try {
+    const args = cargoArgs(task.options);
+    if (strict) args.splice(1, 0, ...strict.args);
+    const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...args], { cwd, stdout: 'pipe', stderr: 'pipe', env: { ...crateCache.env, ...strict?.env } });
+    const result = await child;
+    const stdout = String(result.stdout ?? '');
+    // cargo's JSON messages are for the check, not for the task's output.
+    const shown = strict ? stdout.split('\n').filter((line) => !line.startsWith('{"reason":')).join('\n') : stdout;
+    const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${shown}\n`;
+    const failure = result.exitCode === 0 ? await strict?.check(stdout) : undefined;
+    const success = result.exitCode === 0 && failure === undefined;
+    const notice = strict?.notice ? `nx-cargo: ${strict.notice}\n` : '';
+    return done(task.id, success, `${noticeLine(task)}${notice}${output}${await cacheLine(crateCache)}${failure ?? ''}${summaryLine(task, success, startTime)}`, startTime);
+  } finally {
+    await strict?.dispose();
+  }
+}
+
+/** The project and target of a batched task. */
+function taskTarget(task: PlannedTask, context: ExecutorContext): { project: string; target: string } {
+  const known = context.taskGraph?.tasks[task.id]?.target;
+  if (known) return { project: known.project, target: known.target };
+  const [project, target] = task.id.split(':');
+  return { project, target };
 }
 
 /** The crate cache for one cargo process, or the message saying why the option cannot be honoured. */

@@ -4,6 +4,7 @@ import { cargoArgs } from './cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { CrateCacheError, setUpCrateCache } from './crate-cache.js';
 import { taskProfileProblem } from './profile-guard.js';
+import { startStrictInputs, strictInputsWanted } from './strict-inputs.js';
 import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
 
@@ -11,6 +12,9 @@ import type { CargoExecutorOptions } from './schema.js';
  * Runs `cargo <command> -p <package>` in the crate's workspace root with
  * inherited stdio, so cargo's progress and diagnostics stream as they come.
  * The crate cache (`crateCache`) sets RUSTC_WRAPPER unless the user set one.
+ * With strict inputs, cargo's stdout carries its JSON messages (all other
+ * lines, a test's own output, are passed on) and the build is checked
+ * against the task's inputs once it succeeded.
  */
 export default async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const profileProblem = taskProfileProblem(
@@ -33,13 +37,36 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     console.error(`nx-cargo: ${crateCache.message}`);
     return { success: false };
   }
-  const { child } = await spawnProcessGroup('cargo', cargoArgs(options), { cwd, stdout: 'inherit', stderr: 'inherit', env: crateCache.env });
-  const result = await child;
-  if (isMissingCommand(result)) {
-    console.error(`nx-cargo: ${CARGO_MISSING}`);
-    return { success: false };
+  const strict = strictInputsWanted(options, process.env) ? await startStrictInputs(options, context, { project: context.projectName ?? '', target: context.targetName ?? '' }) : undefined;
+  try {
+    if (strict?.notice) console.warn(`nx-cargo: ${strict.notice}`);
+    const args = cargoArgs(options);
+    if (strict) args.splice(1, 0, ...strict.args);
+    const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: strict ? 'pipe' : 'inherit', stderr: 'inherit', env: { ...crateCache.env, ...strict?.env } });
+    const stdout = strict ? await passOnNonJson(child) : '';
+    const result = await child;
+    if (isMissingCommand(result)) {
+      console.error(`nx-cargo: ${CARGO_MISSING}`);
+      return { success: false };
+    }
+    const summary = await crateCache.summary();
+    if (summary) console.log(summary);
+    if (result.exitCode !== 0) return { success: false };
+    const failure = await strict?.check(stdout);
+    if (failure) console.error(failure.trimEnd());
+    return { success: failure === undefined };
+  } finally {
+    await strict?.dispose();
   }
-  const summary = await crateCache.summary();
-  if (summary) console.log(summary);
-  return { success: result.exitCode === 0 };
+}
+
+/** Prints cargo's stdout lines that are not its JSON messages as they come (a test's output); returns the whole of it. */
+async function passOnNonJson(child: Awaited<ReturnType<typeof spawnProcessGroup>>['child']): Promise<string> {
+  const lines: string[] = [];
+  for await (const line of child.iterable({ from: 'stdout' })) {
+    const text = String(line);
+    lines.push(text);
+    if (!text.startsWith('{"reason":')) process.stdout.write(`${text}\n`);
+  }
+  return lines.join('\n');
 }

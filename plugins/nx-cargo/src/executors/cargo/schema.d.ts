@@ -26,6 +26,14 @@ export interface CargoExecutorOptions {
    * set is always kept.
    */
   crateCache?: 'auto' | 'kache' | 'builtin' | 'off';
+  /**
+   * Records what the build reads (proc macros, build scripts, the programs
+   * they run, rustc's dep-info) and fails the task when it read something
+   * the task's inputs do not cover, with nx-cargo-audit's message. Also on
+   * for every task when NX_CARGO_STRICT_INPUTS=1. build, check, test and
+   * clippy only.
+   */
+  strictInputs?: boolean;
   /** Extra arguments for cargo; for `run`, the program's own arguments (after `--`). */
   args?: string[] | string;
 }
