@@ -64,7 +64,7 @@ export interface Finding {
   subject: string;
   value?: string;
   status: Exclude<Coverage, 'covered'>;
-  readers: Array<{ crate: string; package: string; via: string }>;
+  readers: Array<{ crate: string; package: string; via: string; external?: boolean }>;
   /** The entry to add to `[package.metadata.nx] inputs`, and where (absent for `not-hashed`). */
   fix?: { manifestFile: string; input: InputDeclaration };
   message: string;
@@ -97,7 +97,7 @@ export function auditReport(subject: AuditSubject, reads: readonly Read[], cover
       grouped.set(key, group);
     }
     const known = group.readers.find((reader) => reader.crate === read.reader && reader.package === read.readerPackage);
-    if (!known) group.readers.push({ crate: read.reader, package: read.readerPackage, via: read.via });
+    if (!known) group.readers.push({ crate: read.reader, package: read.readerPackage, via: read.via, ...(read.external ? { external: true } : {}) });
     else if (!known.via.split(', ').includes(read.via)) known.via = `${known.via}, ${read.via}`;
   }
   const uncovered: Finding[] = [];
@@ -182,7 +182,7 @@ function shellQuote(word: string): string {
 function readerPhrase(subject: AuditSubject, reader: Finding['readers'][number], via: string): string {
   if (reader.package === '') return `cargo (${via})`;
   const crate = (...notes: string[]) => {
-    const all = [...(reader.package === subject.package ? [] : [`a dependency of ${subject.package}`]), ...notes];
+    const all = [...(reader.package === subject.package && !reader.external ? [] : [`a${reader.external ? ' registry' : ''} dependency of ${subject.package}`]), ...notes];
     return all.length === 0 ? reader.package : `${reader.package} (${all.join(', ')})`;
   };
   const ranBy = / run by (the build script|proc macro \S+)$/.exec(via);

@@ -35,6 +35,8 @@ const messages = [
   artifact('util', 'util', ['lib'], [`${T}/debug/deps/libutil-86ac.rlib`, `${T}/debug/deps/libutil-86ac.rmeta`]),
   { reason: 'compiler-artifact', package_id: 'registry+https://github.com/rust-lang/crates.io-index#itoa@1.0.5', manifest_path: '/home/u/.cargo/registry/src/itoa/Cargo.toml', target: { name: 'itoa', kind: ['lib'] }, filenames: ['/w/target/debug/deps/libitoa-0001.rlib'] },
   artifact('app', 'app', ['bin'], [`${T}/debug/app`]),
+  { reason: 'compiler-artifact', package_id: 'registry+https://github.com/rust-lang/crates.io-index#native-sys@0.1.0', manifest_path: '/home/u/.cargo/registry/src/native-sys/Cargo.toml', target: { name: 'build-script-build', kind: ['custom-build'] }, filenames: [`${T}/debug/build/native-sys-10/build-script-build`] },
+  { reason: 'build-script-executed', package_id: 'registry+https://github.com/rust-lang/crates.io-index#native-sys@0.1.0', env: [], out_dir: `${T}/debug/build/native-sys-11/out` },
   { reason: 'build-finished', success: true },
 ];
 
@@ -50,21 +52,24 @@ const files: Record<string, string> = {
   [`${W}/crates/app/Cargo.toml`]: '',
   [`${W}/crates/app/src/main.rs`]: 'const D: &str = include_str!("../../../shared/data.txt"); const M: &str = env!("APP_MODE");',
   [`${W}/shared/data.txt`]: 'data',
+  [`${W}/shared/native.h`]: '#define N 1',
   [`${T}/debug/build/util-56e9/build_script_build-56e9`]: 'ELF build script',
   [`${T}/debug/build/util-56e9/build_script_build-56e9.d`]: `${T}/debug/build/util-56e9/build_script_build-56e9: crates/util/build.rs\n\ncrates/util/build.rs:\n`,
   [`${T}/debug/build/util-7c41/output`]: 'cargo::rerun-if-changed=build.rs\ncargo:rerun-if-changed=assets\ncargo:rerun-if-changed=/elsewhere/x.h\ncargo:rerun-if-changed=missing.txt\ncargo:rerun-if-env-changed=RUSTFLAGS\ncargo:rerun-if-env-changed=TARGET\ncargo:rerun-if-env-changed=PROTOC\ncargo:rustc-env=UTIL_BUILT_BY=build.rs\n',
   [`${T}/debug/deps/util-86ac.d`]: `${T}/debug/deps/util-86ac.d: crates/util/src/lib.rs ${T}/debug/build/util-7c41/out/gen.rs\n\n# env-dep:CARGO_PKG_NAME=util\n# env-dep:OUT_DIR=${T}/debug/build/util-7c41/out\n# env-dep:UTIL_BUILT_BY=build.rs\n# env-dep:FROM_CONFIG=x\n# env-dep:OVERRIDDEN=mine\n# env-dep:FORCED=z\n`,
   [`${T}/debug/deps/app-b512`]: 'ELF app',
   [`${T}/debug/deps/app-b512.d`]: `${T}/debug/deps/app-b512.d: crates/app/src/main.rs crates/app/src/../../../shared/data.txt /home/u/.rustup/toolchains/std/lib.rs\n\n# env-dep:APP_MODE=dev\n# env-dep:APP_OPTIONAL\n`,
+  [`${T}/debug/deps/itoa-0001.d`]: `${T}/debug/deps/itoa-0001.d: /home/u/.cargo/registry/src/itoa/src/lib.rs\n\n# env-dep:ITOA_MODE=fast\n# env-dep:ITOA_UNSET\n# env-dep:CARGO_PKG_NAME=itoa\n`,
+  [`${T}/debug/build/native-sys-11/output`]: 'cargo:rerun-if-env-changed=CC\ncargo:rerun-if-env-changed=CFLAGS\ncargo:rerun-if-env-changed=TARGET\ncargo:rerun-if-changed=/home/u/.cargo/registry/src/native-sys/c/a.c\ncargo:rerun-if-changed=/w/shared/native.h\n',
   [`${T}/debug/deps/app-9999`]: 'ELF an older app',
   [`${T}/debug/deps/app-9999.d`]: `${T}/debug/deps/app-9999.d: crates/app/src/old.rs\n`,
 };
 const links = { [`${T}/debug/app`]: `${T}/debug/deps/app-b512`, [`${T}/debug/build/util-56e9/build-script-build`]: `${T}/debug/build/util-56e9/build_script_build-56e9` };
 
 describe('traceBuild', () => {
-  const trace = traceBuild(messages, { ...place, environment: { ...place.environment, OVERRIDDEN: 'mine' } }, memoryFs(files, links));
+  const trace = traceBuild(messages, { ...place, environment: { ...place.environment, OVERRIDDEN: 'mine', CFLAGS: '-O1', TARGET: 'x' } }, memoryFs(files, links));
   const list = (kind: 'file' | 'env', reader: string) =>
-    trace.reads.filter((read) => read.kind === kind && read.reader === reader).map((read) => `${read.subject} ${read.via}${read.value !== undefined ? `=${read.value}` : ''}${read.unset ? ' unset' : ''}${read.setBy ? ` from ${read.setBy}` : ''}`);
+    trace.reads.filter((read) => read.kind === kind && read.reader === reader && !read.external).map((read) => `${read.subject} ${read.via}${read.value !== undefined ? `=${read.value}` : ''}${read.unset ? ' unset' : ''}${read.setBy ? ` from ${read.setBy}` : ''}`);
 
   it('reads each local unit\'s dep-info, the uplifted binary\'s through the hashed original, and leaves registry crates, generated files and other files outside', () => {
     assert.deepEqual(trace.problems, []);
@@ -88,6 +93,11 @@ describe('traceBuild', () => {
       'RUSTFLAGS build script rerun-if-env-changed=-Dwarnings',
       'PROTOC build script rerun-if-env-changed',
     ]);
+  });
+
+  it('of registry crates, the variables they read that were set, and workspace files their build scripts name', () => {
+    const external = trace.reads.filter((read) => read.external).map((read) => `${read.kind} ${read.subject} <- ${read.readerPackage}: ${read.via}${read.value !== undefined ? `=${read.value}` : ''}`);
+    assert.deepEqual(external, ['env ITOA_MODE <- itoa: recorded by the compiler=fast', 'file shared/native.h <- native-sys: build script rerun-if-changed', 'env CFLAGS <- native-sys: build script rerun-if-env-changed=-O1']);
   });
 
   it('adds what cargo itself reads: the workspace manifest, lock file and config', () => {

@@ -54,23 +54,30 @@ interface BuildScriptMessage {
 }
 
 /**
- * What the local crates of a build read, from cargo's JSON messages and the
- * records they point to: each compiled unit's rustc dep-info (source files,
- * `include_*!` files, `env!`/`option_env!` variables), each build script's
+ * What a build read, from cargo's JSON messages and the records they point
+ * to: each compiled unit's rustc dep-info (source files, `include_*!` files,
+ * `env!`/`option_env!` variables), each build script's
  * `rerun-if-changed`/`rerun-if-env-changed` lines, the manifests and lock
  * file cargo resolved the build from, and the cargo config and rustup
  * toolchain files on the way from cargo's workspace up to the Nx root.
- * Registry and git crates are left out (the lock file pins them), as are
- * files outside the Nx workspace, files cargo generated in its target folder
- * and variables cargo sets itself.
+ * Files outside the Nx workspace (registry and git sources, pinned by the
+ * lock file), files cargo generated in its target folder and variables
+ * cargo sets itself are left out. Of registry and git crates, only the
+ * variables they read count, and only those set during the build: their
+ * build scripts probe many knobs of the machine's toolchain that are unset
+ * on most machines (cc alone names 27 for one C file), see
+ * `externalVariableCounts`.
  */
 export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: TraceFileSystem): BuildTrace {
   const reads: Read[] = [];
   const problems: string[] = [];
-  const artifacts = messages.filter((message): message is ArtifactMessage => isMessage(message, 'compiler-artifact') && isLocal((message as ArtifactMessage).package_id));
-  const scripts = messages.filter((message): message is BuildScriptMessage => isMessage(message, 'build-script-executed') && isLocal((message as BuildScriptMessage).package_id));
-  const packages = new Map<string, { dir: string; name: string }>();
-  for (const artifact of artifacts) packages.set(artifact.package_id, { dir: posix.dirname(artifact.manifest_path), name: packageName(artifact.package_id, artifact.manifest_path) });
+  const allArtifacts = messages.filter((message): message is ArtifactMessage => isMessage(message, 'compiler-artifact'));
+  const artifacts = allArtifacts.filter((artifact) => isLocal(artifact.package_id));
+  const scripts = messages.filter((message): message is BuildScriptMessage => isMessage(message, 'build-script-executed'));
+  const packages = new Map<string, { dir: string; name: string; external: boolean }>();
+  for (const artifact of allArtifacts) {
+    packages.set(artifact.package_id, { dir: posix.dirname(artifact.manifest_path), name: packageName(artifact.package_id, artifact.manifest_path), external: !isLocal(artifact.package_id) });
+  }
 
   const relative = (path: string): string | undefined => {
     const normalized = posix.normalize(path);
@@ -79,9 +86,9 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
     return rel === '' || rel.startsWith('../') || rel === '..' || posix.isAbsolute(rel) ? undefined : rel;
   };
   // Reads with no package behind them ('') are cargo's own, in its workspace.
-  const readerOf = (packageId: string) => {
-    const pkg = packages.get(packageId) ?? { dir: place.cargoRoot, name: packageId };
-    return { reader: posix.relative(place.nxRoot, pkg.dir), readerPackage: pkg.name };
+  const readerOf = (packageId: string): Pick<Read, 'reader' | 'readerPackage' | 'external'> => {
+    const pkg = packages.get(packageId) ?? { dir: place.cargoRoot, name: packageId, external: false };
+    return pkg.external ? { reader: '', readerPackage: pkg.name, external: true } : { reader: posix.relative(place.nxRoot, pkg.dir), readerPackage: pkg.name };
   };
   const addFile = (path: string, packageId: string, via: string) => {
     const subject = relative(path);
@@ -131,8 +138,23 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
     }
   }
 
+  for (const artifact of allArtifacts.filter((candidate) => !isLocal(candidate.package_id))) {
+    const crateName = artifact.target.name.replace(/-/g, '_');
+    for (const depInfoFile of new Set(artifact.filenames.map((file) => locateDepInfo(file, crateName, fs)))) {
+      if (depInfoFile === undefined || seenDepInfo.has(depInfoFile)) continue;
+      seenDepInfo.add(depInfoFile);
+      const text = fs.readFile(depInfoFile);
+      if (text === undefined) continue;
+      for (const { name, value } of parseDepInfo(text).env) {
+        if (value === undefined || !externalVariableCounts(name, 'rustc', value) || scriptEnv.get(artifact.package_id)?.has(name)) continue;
+        reads.push({ kind: 'env', subject: name, value, ...readerOf(artifact.package_id), via: 'recorded by the compiler' });
+      }
+    }
+  }
+
   for (const script of scripts) {
     const dir = packages.get(script.package_id)?.dir ?? place.nxRoot;
+    const external = !isLocal(script.package_id);
     const text = fs.readFile(posix.join(posix.dirname(script.out_dir), 'output'));
     if (text === undefined) {
       problems.push(`no recorded output for the build script of ${readerOf(script.package_id).readerPackage} (beside ${script.out_dir})`);
@@ -147,6 +169,7 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
     }
     for (const name of output.rerunIfEnvChanged) {
       if (isSetByCargo(name, 'build-script')) continue;
+      if (external && !externalVariableCounts(name, 'build-script', place.environment[name])) continue;
       const read: Read = { kind: 'env', subject: name, ...readerOf(script.package_id), via: 'build script rerun-if-env-changed' };
       const value = place.environment[name];
       if (value !== undefined) read.value = value;
@@ -163,6 +186,17 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
     if (fs.fileId(full) !== undefined) addFile(full, '', via);
   }
   return { reads, problems };
+}
+
+/**
+ * Whether a variable a registry or git crate read counts: set during the
+ * build (its value went into the output) and not set by cargo. Unset, it is
+ * one of the many knobs of the machine's toolchain such crates probe (CC,
+ * CFLAGS_<target>, HOST_AR, ...): run the audit where CI builds to see those
+ * CI sets.
+ */
+export function externalVariableCounts(name: string, reader: 'rustc' | 'build-script', value: string | undefined): boolean {
+  return value !== undefined && !isSetByCargo(name, reader);
 }
 
 /**

@@ -81,18 +81,19 @@ describe('recordedReads', () => {
     assert.equal(reads[0].program?.cwd, '');
   });
 
-  it("a program fed the build's own output counts by what it read in the workspace; so does a registry crate's", () => {
+  it("a program fed the build's own output counts by what it read in the workspace; so does a registry crate's, whose variables count when set", () => {
     const out = `${T}/debug/build/native-2/out`;
     const local = script(50, 'native', `${W}/crates/native`, [exec(['cc', '-c', `${W}/crates/native/src/a.c`, '-o', `${out}/a.o`]), exec(['ar', 'crs', `${out}/liba.a`, `${out}/a.o`])]);
     const cc = proc(51, 50, '/usr/bin/cc', `${W}/crates/native`, { OUT_DIR: out }, ['cc', '-c', `${W}/crates/native/src/a.c`, '-o', `${out}/a.o`], [open(`${W}/crates/native/src/a.c`), listing(`${W}/include`)]);
     const ar = proc(52, 50, '/usr/bin/ar', `${W}/crates/native`, { OUT_DIR: out }, ['ar', 'crs', `${out}/liba.a`, `${out}/a.o`], [open(`${out}/a.o`)]);
     const registryDir = `${HOME}/registry/src/index/libsqlite3-sys-0.37.0`;
-    const external = script(60, 'libsqlite3-sys', registryDir, [env('SQLITE3_LIB_DIR', false), open(`${registryDir}/sqlite3/sqlite3.c`), exec(['pkg-config', '--libs', 'sqlite3'])]);
+    const external = script(60, 'libsqlite3-sys', registryDir, [env('SQLITE3_LIB_DIR', false), env('LIBSQLITE3_FLAGS', true), env('TARGET', true), open(`${registryDir}/sqlite3/sqlite3.c`), exec(['pkg-config', '--libs', 'sqlite3'])]);
     const pkgConfig = proc(61, 60, '/usr/bin/pkg-config', registryDir, {}, ['pkg-config', '--libs', 'sqlite3'], [open(`${W}/pc/sqlite3.pc`)]);
-    assert.deepEqual(summary(recordedReads([local, cc, ar, external, pkgConfig], place, fs)), [
+    const reads = recordedReads([local, cc, ar, external, pkgConfig], { ...place, environment: { LIBSQLITE3_FLAGS: '-DSQLITE_X' } }, fs);
+    assert.deepEqual(summary(reads), [
       'file crates/native/src/a.c <- native: `cc -c src/a.c -o /tmp/audit-target/debug/build/native-2/out/a.o` run by the build script',
       'dir include <- native: `cc -c src/a.c -o /tmp/audit-target/debug/build/native-2/out/a.o` run by the build script',
-      'env SQLITE3_LIB_DIR (unset) <- libsqlite3-sys [external]: build script',
+      'env LIBSQLITE3_FLAGS <- libsqlite3-sys [external]: build script',
       'file pc/sqlite3.pc <- libsqlite3-sys [external]: `pkg-config --libs sqlite3` run by the build script',
     ]);
   });

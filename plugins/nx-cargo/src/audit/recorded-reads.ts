@@ -2,6 +2,7 @@ import { buildScriptReads, compileReads, processRole, type RecordedProcess, type
 import { posix } from 'node:path';
 import { commandLine, type ProgramRun, type Read } from './audit-report.js';
 import { isSetByCargo } from './cargo-env.js';
+import { externalVariableCounts } from './cargo-reads.js';
 
 /** Where a recorded build ran. */
 export interface RecordingPlace {
@@ -42,9 +43,10 @@ export interface RecordingFileSystem {
  *   output as arguments (cc compiling into OUT_DIR): it transforms build
  *   output, and only its workspace reads count.
  *
- * A registry crate's build script counts like a workspace crate's for
- * variables and workspace files: a clean build with another value, or
- * another file, builds something else.
+ * A registry crate's build script (or a proc macro compiling a registry
+ * crate) counts like a workspace crate's for workspace files, and for
+ * variables when they were set during the build (`externalVariableCounts`:
+ * unset, they are the many toolchain knobs such crates probe).
  */
 export function recordedReads(processes: readonly RecordedProcess[], place: RecordingPlace, fs: RecordingFileSystem): Read[] {
   const reads: Read[] = [];
@@ -77,6 +79,7 @@ export function recordedReads(processes: readonly RecordedProcess[], place: Reco
           }
           continue;
         }
+        if (read.kind === 'env' && reader.external === true && !externalVariableCounts(read.name, setBy, read.found ? (place.environment[read.name] ?? '') : undefined)) continue;
         const converted = convert(read, setBy, place, fs);
         if (converted) reads.push({ ...converted, ...reader, via });
       }
