@@ -74,10 +74,15 @@ describe('recordedReads', () => {
     assert.deepEqual(reads[1].program, { argv: ['git', 'rev-parse', 'HEAD'], cwd: 'crates/version_info', usesBuildOutput: false, reads: ['.git/HEAD'], listings: [] });
   });
 
-  it('a program a proc macro ran, with paths inside its folder written relative to it', () => {
-    const compile = rustc(40, 'runner', `${W}/crates/runner`, [exec(['sh', '-c', 'echo from-shell'], MACRO), exec(['cat', `${W}/data/x.txt`], MACRO)]);
+  it('a program a proc macro ran, with paths inside its folder written relative to it, and a machine tool by its name', () => {
+    const cargo = '/home/u/.rustup/toolchains/stable/bin/cargo';
+    const compile = rustc(40, 'runner', `${W}/crates/runner`, [exec(['sh', '-c', 'echo from-shell'], MACRO), exec(['cat', `${W}/data/x.txt`], MACRO), exec([cargo, 'metadata', '--no-deps'], MACRO)]);
     const reads = recordedReads([compile], place, fs);
-    assert.deepEqual(summary(reads), ["program sh -c 'echo from-shell' <- runner: proc macro greet_macros", 'program cat data/x.txt <- runner: proc macro greet_macros']);
+    assert.deepEqual(summary(reads), [
+      "program sh -c 'echo from-shell' <- runner: proc macro greet_macros",
+      'program cat data/x.txt <- runner: proc macro greet_macros',
+      'program cargo metadata --no-deps <- runner: proc macro greet_macros',
+    ]);
     assert.equal(reads[0].program?.cwd, '');
   });
 

@@ -161,7 +161,9 @@ function programRun(read: Extract<RecordedRead, { kind: 'program' }>, parent: Re
   const cwd = workspaceRelative(cwdAbsolute, place);
   const outDir = parent.context.OUT_DIR;
   const usesBuildOutput = read.argv.slice(1).some((arg) => arg.includes(place.targetDir) || (outDir !== undefined && arg.includes(outDir)));
-  const argv = read.argv.map((arg, i) => (i > 0 && cwd !== undefined ? relativeArg(arg, posix.join(place.nxRoot, cwd)) : arg));
+  // A tool of the machine by its name, as a runtime input finds it on PATH (sqlx runs `$CARGO`, an absolute toolchain path).
+  const program = posix.isAbsolute(read.argv[0] ?? '') && workspaceRelative(read.argv[0], place) === undefined ? posix.basename(read.argv[0]) : read.argv[0];
+  const argv = [program, ...read.argv.slice(1).map((arg) => (cwd !== undefined ? relativeArg(arg, posix.join(place.nxRoot, cwd)) : arg))];
   const reads = new Set<string>();
   const listings = new Set<string>();
   // Each process's own calls, less the recorder's noise: a build script's reading of a program suits any program.
