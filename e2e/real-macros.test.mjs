@@ -5,6 +5,9 @@
 // mode (it reads .sqlx/query-<hash>.json, probes sqlx.toml and a .env in
 // every folder up from the crate, and reads DATABASE_URL, SQLX_OFFLINE and
 // SQLX_OFFLINE_DIR). Each part has its negative control: the recording off.
+// All three come through facade crates (serde, thiserror, sqlx): rustc loads
+// the macro's .so from the facade's metadata, and the compile that expands
+// it has no --extern naming a .so.
 // Heavy: SQLite's C source compiles twice in a cold build (once for the
 // macro, once for the program); each cold build takes a minute or more on 2
 // cores.
@@ -19,6 +22,9 @@ import { cargo, cleanTarget, freshWorkspace, newStore, sorted } from './support/
 const FIXTURE = 'real-macros';
 const QUERY_DIR = 'crates/queries/.sqlx';
 const ENV = { SQLX_OFFLINE: 'true' };
+
+/** The units the real rustc compiled, less autocfg's probes (num-traits' build script compiles two each run). */
+const units = (run) => sorted(run.compiled).filter((label) => !/\/autocfg_[0-9a-f]+_\d+$/.test(label));
 
 /** Marks the query's third column NOT NULL in its offline description: query! then types it `String`, not `Option<String>`. */
 function editQueryFile(workspace) {
@@ -50,16 +56,16 @@ describe('crate cache on real proc macros (serde_derive, thiserror, sqlx query! 
 
   it('a second checkout compiles nothing: serde_derive, thiserror and query! read the same as before', () => {
     assert.ok(recorded.cold.compiled.has('queries/queries') && recorded.cold.compiled.has('models/models'), sorted(recorded.cold.compiled).join(' '));
-    assert.deepEqual(sorted(recorded.unchanged.compiled), []);
+    assert.deepEqual(units(recorded.unchanged), []);
   });
 
   it('editing a query file recompiles the crate whose query! read it (and what links it), nothing else', () => {
-    assert.deepEqual(sorted(recorded.edited.compiled), ['app/app', 'queries/queries']);
+    assert.deepEqual(units(recorded.edited), ['app/app', 'queries/queries']);
   });
 
   it('negative control: with the recording off, the edited query file is served stale', () => {
     const unrecorded = editAfterColdBuild(false);
-    assert.deepEqual(sorted(unrecorded.unchanged.compiled), []);
+    assert.deepEqual(units(unrecorded.unchanged), []);
     assert.ok(!unrecorded.edited.compiled.has('queries/queries'), `queries recompiled without the recording: ${sorted(unrecorded.edited.compiled).join(' ')}`);
   });
 });
