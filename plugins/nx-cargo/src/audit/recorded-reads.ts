@@ -166,7 +166,7 @@ function programRun(read: Extract<RecordedRead, { kind: 'program' }>, parent: Re
   const argv = [program, ...read.argv.slice(1).map((arg) => (cwd !== undefined ? relativeArg(arg, posix.join(place.nxRoot, cwd)) : arg))];
   const reads = new Set<string>();
   const listings = new Set<string>();
-  // Each process's own calls, less the recorder's noise: a build script's reading of a program suits any program.
+  // buildScriptReads takes every call of a process as its own, less the recorder's noise: what a program's reads are.
   for (const process of started) {
     for (const entry of buildScriptReads(process).readers.flatMap((reader) => reader.reads)) {
       if (entry.kind !== 'file' && entry.kind !== 'dir') continue;
