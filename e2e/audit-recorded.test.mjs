@@ -16,16 +16,17 @@ import { NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
 const FROM_CACHE = /\[local cache\]/;
 const MANIFEST = 'crates/app/Cargo.toml';
+const rerun = (line, crate) => `; and print \`${line}\` from the build script of ${crate}, or cargo will not rerun it when this changes`;
 const tail = (input) => `is not among app:build's inputs: add ${input} to [package.metadata.nx] inputs in ${MANIFEST}`;
 
 /** What only the recording sees: proc macros' and build scripts' reads, and the program a build script runs. */
 const RECORDED = [
-  `data/build-input.txt, read by the build script of configured (a dependency of app), ${tail('"{workspaceRoot}/data/build-input.txt"')}`,
+  `data/build-input.txt, read by the build script of configured (a dependency of app), ${tail('"{workspaceRoot}/data/build-input.txt"')}${rerun('cargo:rerun-if-changed=../../data/build-input.txt', 'configured')}`,
   `data/greeting.txt, read by proc macro greet_macros while compiling app, ${tail('"{workspaceRoot}/data/greeting.txt"')}`,
   `the listing of data/assets, read by proc macro greet_macros while compiling app, ${tail('"{workspaceRoot}/data/assets/**/*"')}`,
   `env APP_GREETING, read by proc macro greet_macros while compiling app, ${tail('{ env = "APP_GREETING" }')}`,
-  `env BUILD_FLAVOUR (unset in this build), read by the build script of configured (a dependency of app), ${tail('{ env = "BUILD_FLAVOUR" }')}`,
-  `env COMMIT_SHA (unset in this build), read by the build script of version_info (a dependency of app), ${tail('{ env = "COMMIT_SHA" }')}`,
+  `env BUILD_FLAVOUR (unset in this build), read by the build script of configured (a dependency of app), ${tail('{ env = "BUILD_FLAVOUR" }')}${rerun('cargo:rerun-if-env-changed=BUILD_FLAVOUR', 'configured')}`,
+  `env COMMIT_SHA (unset in this build), read by the build script of version_info (a dependency of app), ${tail('{ env = "COMMIT_SHA" }')}${rerun('cargo:rerun-if-env-changed=COMMIT_SHA', 'version_info')}`,
   `\`git rev-parse HEAD\` in crates/version_info, run by the build script of version_info (a dependency of app), ${tail('{ runtime = "cd crates/version_info && git rev-parse HEAD" }')}`,
 ];
 /** What rustc's dep-info records (an `option_env!` this test adds): found with or without the recording. */

@@ -67,6 +67,15 @@ describe('auditReport', () => {
     assert.deepEqual(report.checked, { files: 3, env: 1, programs: 1 });
   });
 
+  it("asks for the rerun-if line a workspace crate's build script lacks, since a task-cache miss alone does not rerun it", () => {
+    const script = { reader: 'crates/configured', readerPackage: 'configured', via: 'build script' };
+    const report = auditReport(subject, [read('env', 'BUILD_FLAVOUR', script), read('file', 'data/in.txt', script), read('env', 'DECLARED', script), read('env', 'DECLARED', { ...script, via: 'build script rerun-if-env-changed' })], () => 'undeclared');
+    const [file, flavour, declared] = report.uncovered.map((finding) => finding.message);
+    assert.match(file, /; and print `cargo:rerun-if-changed=\.\.\/\.\.\/data\/in\.txt` from the build script of configured, or cargo will not rerun it when this changes$/);
+    assert.match(flavour, /; and print `cargo:rerun-if-env-changed=BUILD_FLAVOUR` from the build script of configured, or cargo will not rerun it when this changes$/);
+    assert.doesNotMatch(declared, /rerun-if-env-changed=/);
+  });
+
   it('offers the files a program read instead of its command, unless it read .git or listed a folder', () => {
     const protoc: ProgramRun = { argv: ['protoc', 'a.proto'], cwd: 'proto', usesBuildOutput: false, reads: ['proto/a.proto'], listings: [] };
     const report = auditReport(subject, [read('program', 'protoc a.proto', { via: 'build script', program: protoc })], () => 'undeclared');

@@ -1,3 +1,5 @@
+import { posix } from 'node:path';
+
 /** A program a build script or proc macro ran, as the audit saw it. */
 export interface ProgramRun {
   /** argv as passed, paths under the Nx root made relative to `cwd`. */
@@ -214,7 +216,23 @@ function describe(subject: AuditSubject, finding: Finding, read: Read): string {
   const fix = finding.fix ? `add ${tomlInput(finding.fix.input)} to [package.metadata.nx] inputs in ${subject.manifestFile}` : programAdvice(read);
   const files = read.program && finding.fix ? filesInstead(read.program) : undefined;
   const alternative = files ? ` (or, if its output follows from the files it reads alone, declare those: ${files.join(', ')})` : '';
-  return `${head} is not among ${task}'s inputs: ${fix}${alternative}`;
+  return `${head} is not among ${task}'s inputs: ${fix}${alternative}${rerunHint(finding)}`;
+}
+
+/**
+ * For a workspace crate's build script that read a file or variable without
+ * a rerun-if line for it: the line to print, since a task-cache miss alone
+ * does not make cargo rerun the script in a kept target folder.
+ */
+function rerunHint(finding: Finding): string {
+  if (finding.kind !== 'file' && finding.kind !== 'env') return '';
+  const lines = finding.readers.flatMap((reader) => {
+    const vias = reader.via.split(', ');
+    if (reader.external || reader.package === '' || !vias.includes('build script') || vias.some((via) => via.startsWith('build script rerun-if-'))) return [];
+    const line = finding.kind === 'env' ? `cargo:rerun-if-env-changed=${finding.subject}` : `cargo:rerun-if-changed=${posix.relative(reader.crate, finding.subject)}`;
+    return [`\`${line}\` from the build script of ${reader.package}`];
+  });
+  return lines.length === 0 ? '' : `; and print ${lines.join(' and ')}, or cargo will not rerun it when this changes`;
 }
 
 function subjectWords(read: Read): string {
