@@ -1,8 +1,5 @@
-import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
-import { isDeepStrictEqual } from 'node:util';
+import { isTable, parseToml, sameToml, scanTomlLayout, type TomlTable } from '@nx-cargo/cargo-workspace';
 import { insertIntoArray } from './toml-array.js';
-import { scanTomlLayout } from './toml-layout.js';
-import { plain } from './workspace-manifest.js';
 
 const INPUTS = ['package', 'metadata', 'nx', 'inputs'];
 
@@ -33,7 +30,7 @@ export function addPackageInputs(file: string, text: string, entries: readonly s
   const values: unknown[] = [...existing];
   for (const entry of entries) {
     const value = parse(file, `v = ${entry}`).v;
-    if (values.some((known) => isDeepStrictEqual(plain(known), plain(value)))) continue;
+    if (values.some((known) => sameToml(known, value))) continue;
     values.push(value);
     fresh.push(entry);
   }
@@ -41,7 +38,7 @@ export function addPackageInputs(file: string, text: string, entries: readonly s
   const updated = insert(file, text, fresh);
   const after = parse(file, updated);
   const expected = inputsOf(after).slice(existing.length);
-  if (!isDeepStrictEqual(withInputsOf(after, before), plain(before)) || !isDeepStrictEqual(plain(expected), plain(values.slice(existing.length)))) {
+  if (!sameToml(withInputsOf(after, before), before) || !sameToml(expected, values.slice(existing.length))) {
     throw new PackageInputsError(file, `could not add ${fresh.join(', ')} to [package.metadata.nx] inputs without changing anything else: add them by hand`);
   }
   return updated;
@@ -68,17 +65,21 @@ function inputsOf(manifest: TomlTable): unknown[] {
 }
 
 /** `after` with `[package.metadata.nx] inputs` (and the tables made for it) as they were in `before`. */
-function withInputsOf(after: TomlTable, before: TomlTable): unknown {
-  const copy = plain(after) as { package?: { metadata?: Record<string, unknown> & { nx?: Record<string, unknown> } } };
-  const metadata = copy.package?.metadata;
-  if (!metadata?.nx) return copy;
+function withInputsOf(after: TomlTable, before: TomlTable): TomlTable {
+  const pkg = after.package;
+  const metadata = isTable(pkg) ? pkg.metadata : undefined;
+  const nx = isTable(metadata) ? metadata.nx : undefined;
+  if (!isTable(pkg) || !isTable(metadata) || !isTable(nx)) return after;
   const old = nxTable(before);
-  if (old?.inputs !== undefined) metadata.nx.inputs = plain(old.inputs);
-  else delete metadata.nx.inputs;
-  if (!old) delete metadata.nx;
-  const pkg = before.package;
-  if (copy.package && Object.keys(metadata).length === 0 && !(isTable(pkg) && isTable(pkg.metadata))) delete copy.package.metadata;
-  return copy;
+  const nxAsBefore: TomlTable = { ...nx };
+  if (old?.inputs !== undefined) nxAsBefore.inputs = old.inputs;
+  else delete nxAsBefore.inputs;
+  const metadataAsBefore: TomlTable = { ...metadata, nx: nxAsBefore };
+  if (!old) delete metadataAsBefore.nx;
+  const pkgAsBefore: TomlTable = { ...pkg, metadata: metadataAsBefore };
+  const beforePkg = before.package;
+  if (Object.keys(metadataAsBefore).length === 0 && !(isTable(beforePkg) && isTable(beforePkg.metadata))) delete pkgAsBefore.metadata;
+  return { ...after, package: pkgAsBefore };
 }
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((part, i) => part === b[i]);
@@ -87,12 +88,12 @@ const startsWith = (path: readonly string[], prefix: readonly string[]) => prefi
 function insert(file: string, text: string, entries: string[]): string {
   const layout = scanTomlLayout(text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const inputs = layout.entries.find((entry) => same(entry.path, INPUTS));
+  const inputs = layout.entries.find((entry) => !entry.inline && same(entry.path, INPUTS));
   if (inputs) {
     if (!inputs.array) throw new PackageInputsError(file, '[package.metadata.nx] inputs is not an array: fix it first');
     let updated = text;
     for (const entry of entries) {
-      const array = scanTomlLayout(updated).entries.find((candidate) => same(candidate.path, INPUTS))?.array;
+      const array = scanTomlLayout(updated).entries.find((candidate) => !candidate.inline && same(candidate.path, INPUTS))?.array;
       if (!array) throw new PackageInputsError(file, 'lost track of [package.metadata.nx] inputs while editing');
       updated = insertIntoArray(updated, array, entry, eol);
     }
