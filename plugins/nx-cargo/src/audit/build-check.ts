@@ -1,3 +1,4 @@
+import type { CargoMessage } from '@nx-cargo/cargo-workspace';
 import type { RecordedProcess } from '@nx-cargo/crate-cache';
 import { posix } from 'node:path';
 import { crateInputsFile, inputsNodeName } from '../graph/workspace-inputs.js';
@@ -10,7 +11,7 @@ import { coverageOf, type CoverageBasis } from './task-coverage.js';
 /** One finished build, as the audit and strict mode see it. */
 export interface FinishedBuild {
   /** cargo's `--message-format=json` lines, parsed. */
-  messages: readonly unknown[];
+  messages: readonly CargoMessage[];
   /** The recorder's logs; [] when the build ran unrecorded. */
   processes: readonly RecordedProcess[];
   place: BuildPlace & { cargoHome: string };

@@ -45,15 +45,3 @@ export const nodeFs: TraceFileSystem = {
 export function cargoHome(env: NodeJS.ProcessEnv): string {
   return env.CARGO_HOME ? posix.normalize(env.CARGO_HOME) : join(env.HOME || homedir(), '.cargo');
 }
-
-/** The JSON messages among cargo's stdout lines (`--message-format=json`); other lines (a test's own output) are left out. */
-export function parseCargoJson(stdout: string): unknown[] {
-  return stdout.split('\n').flatMap((line) => {
-    if (!line.startsWith('{')) return [];
-    try {
-      return [JSON.parse(line) as unknown];
-    } catch {
-      return [];
-    }
-  });
-}

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { parseCargoMessages } from '@nx-cargo/cargo-workspace';
 import { isLocal, locateDepInfo, traceBuild, type TraceFileSystem } from './cargo-reads.js';
 
 /** A file system of absolute paths to contents; `links` give files the identity (inode) of another. */
@@ -29,7 +30,8 @@ const artifact = (pkg: string, name: string, kind: string[], filenames: string[]
   fresh: true,
 });
 
-const messages = [
+/** The build's stdout lines, as cargo writes them. */
+const cargoLines = [
   artifact('util', 'build-script-build', ['custom-build'], [`${T}/debug/build/util-56e9/build-script-build`]),
   { reason: 'build-script-executed', package_id: `path+file://${W}/crates/util#0.1.0`, env: [['UTIL_BUILT_BY', 'build.rs']], out_dir: `${T}/debug/build/util-7c41/out` },
   artifact('util', 'util', ['lib'], [`${T}/debug/deps/libutil-86ac.rlib`, `${T}/debug/deps/libutil-86ac.rmeta`]),
@@ -39,6 +41,7 @@ const messages = [
   { reason: 'build-script-executed', package_id: 'registry+https://github.com/rust-lang/crates.io-index#native-sys@0.1.0', env: [], out_dir: `${T}/debug/build/native-sys-11/out` },
   { reason: 'build-finished', success: true },
 ];
+const messages = parseCargoMessages(cargoLines.map((line) => JSON.stringify(line)).join('\n'));
 
 const files: Record<string, string> = {
   [`${W}/Cargo.toml`]: '[workspace]\n',

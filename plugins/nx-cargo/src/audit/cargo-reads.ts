@@ -1,4 +1,4 @@
-import { isTable, parseToml } from '@nx-cargo/cargo-workspace';
+import { isTable, parseToml, type BuildScriptExecuted, type CargoMessage, type CompilerArtifact } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import type { Read } from './audit-report.js';
 import { parseBuildScriptOutput } from './build-script-output.js';
@@ -38,21 +38,6 @@ export interface BuildTrace {
   problems: string[];
 }
 
-interface ArtifactMessage {
-  reason: 'compiler-artifact';
-  package_id: string;
-  manifest_path: string;
-  target: { name: string; kind: string[] };
-  filenames: string[];
-}
-
-interface BuildScriptMessage {
-  reason: 'build-script-executed';
-  package_id: string;
-  env: Array<[string, string]>;
-  out_dir: string;
-}
-
 /**
  * What a build read, from cargo's JSON messages and the records they point
  * to: each compiled unit's rustc dep-info (source files, `include_*!` files,
@@ -68,15 +53,15 @@ interface BuildScriptMessage {
  * on most machines (cc alone names 27 for one C file), see
  * `externalVariableCounts`.
  */
-export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: TraceFileSystem): BuildTrace {
+export function traceBuild(messages: readonly CargoMessage[], place: BuildPlace, fs: TraceFileSystem): BuildTrace {
   const reads: Read[] = [];
   const problems: string[] = [];
-  const allArtifacts = messages.filter((message): message is ArtifactMessage => isMessage(message, 'compiler-artifact'));
-  const artifacts = allArtifacts.filter((artifact) => isLocal(artifact.package_id));
-  const scripts = messages.filter((message): message is BuildScriptMessage => isMessage(message, 'build-script-executed'));
+  const allArtifacts = messages.filter((message): message is CompilerArtifact => message.reason === 'compiler-artifact');
+  const artifacts = allArtifacts.filter((artifact) => isLocal(artifact.packageId));
+  const scripts = messages.filter((message): message is BuildScriptExecuted => message.reason === 'build-script-executed');
   const packages = new Map<string, { dir: string; name: string; external: boolean }>();
   for (const artifact of allArtifacts) {
-    packages.set(artifact.package_id, { dir: posix.dirname(artifact.manifest_path), name: packageName(artifact.package_id, artifact.manifest_path), external: !isLocal(artifact.package_id) });
+    packages.set(artifact.packageId, { dir: posix.dirname(artifact.manifestPath), name: packageName(artifact.packageId, artifact.manifestPath), external: !isLocal(artifact.packageId) });
   }
 
   const relative = (path: string): string | undefined => {
@@ -98,9 +83,9 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
   const configEnv = cargoConfigEnv(place, fs, (file, via) => addFile(file, '', via));
   const scriptEnv = new Map<string, Set<string>>();
   for (const script of scripts) {
-    const names = scriptEnv.get(script.package_id) ?? new Set<string>();
-    for (const [name] of script.env ?? []) names.add(name);
-    scriptEnv.set(script.package_id, names);
+    const names = scriptEnv.get(script.packageId) ?? new Set<string>();
+    for (const [name] of script.env) names.add(name);
+    scriptEnv.set(script.packageId, names);
   }
 
   const seenDepInfo = new Set<string>();
@@ -112,7 +97,7 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
       if (found) depInfos.add(found);
     }
     if (depInfos.size === 0) {
-      problems.push(`no dep-info record found for ${artifact.target.kind.join('/')} target \`${artifact.target.name}\` of ${readerOf(artifact.package_id).readerPackage} (next to ${artifact.filenames.join(', ')})`);
+      problems.push(`no dep-info record found for ${artifact.target.kind.join('/')} target \`${artifact.target.name}\` of ${readerOf(artifact.packageId).readerPackage} (next to ${artifact.filenames.join(', ')})`);
       continue;
     }
     for (const depInfoFile of depInfos) {
@@ -125,10 +110,10 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
       const sources: SourceText[] = files
         .filter((file) => file.endsWith('.rs') && relative(file) !== undefined)
         .map((file) => ({ path: file, text: fs.readFile(file) ?? '' }));
-      for (const file of files) addFile(file, artifact.package_id, fileReadBy(file, sources));
+      for (const file of files) addFile(file, artifact.packageId, fileReadBy(file, sources));
       for (const { name, value } of info.env) {
-        if (isSetByCargo(name, 'rustc') || scriptEnv.get(artifact.package_id)?.has(name)) continue;
-        const read: Read = { kind: 'env', subject: name, ...readerOf(artifact.package_id), via: envReadBy(name, sources) };
+        if (isSetByCargo(name, 'rustc') || scriptEnv.get(artifact.packageId)?.has(name)) continue;
+        const read: Read = { kind: 'env', subject: name, ...readerOf(artifact.packageId), via: envReadBy(name, sources) };
         if (value === undefined) read.unset = true;
         else read.value = value;
         const config = configEnv.get(name);
@@ -138,7 +123,7 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
     }
   }
 
-  for (const artifact of allArtifacts.filter((candidate) => !isLocal(candidate.package_id))) {
+  for (const artifact of allArtifacts.filter((candidate) => !isLocal(candidate.packageId))) {
     const crateName = artifact.target.name.replace(/-/g, '_');
     for (const depInfoFile of new Set(artifact.filenames.map((file) => locateDepInfo(file, crateName, fs)))) {
       if (depInfoFile === undefined || seenDepInfo.has(depInfoFile)) continue;
@@ -146,18 +131,18 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
       const text = fs.readFile(depInfoFile);
       if (text === undefined) continue;
       for (const { name, value } of parseDepInfo(text).env) {
-        if (value === undefined || !externalVariableCounts(name, 'rustc', value) || scriptEnv.get(artifact.package_id)?.has(name)) continue;
-        reads.push({ kind: 'env', subject: name, value, ...readerOf(artifact.package_id), via: 'recorded by the compiler' });
+        if (value === undefined || !externalVariableCounts(name, 'rustc', value) || scriptEnv.get(artifact.packageId)?.has(name)) continue;
+        reads.push({ kind: 'env', subject: name, value, ...readerOf(artifact.packageId), via: 'recorded by the compiler' });
       }
     }
   }
 
   for (const script of scripts) {
-    const dir = packages.get(script.package_id)?.dir ?? place.nxRoot;
-    const external = !isLocal(script.package_id);
-    const text = fs.readFile(posix.join(posix.dirname(script.out_dir), 'output'));
+    const dir = packages.get(script.packageId)?.dir ?? place.nxRoot;
+    const external = !isLocal(script.packageId);
+    const text = fs.readFile(posix.join(posix.dirname(script.outDir), 'output'));
     if (text === undefined) {
-      problems.push(`no recorded output for the build script of ${readerOf(script.package_id).readerPackage} (beside ${script.out_dir})`);
+      problems.push(`no recorded output for the build script of ${readerOf(script.packageId).readerPackage} (beside ${script.outDir})`);
       continue;
     }
     const output = parseBuildScriptOutput(text);
@@ -165,12 +150,12 @@ export function traceBuild(messages: readonly unknown[], place: BuildPlace, fs: 
       const full = posix.isAbsolute(path) ? posix.normalize(path) : posix.join(dir, path);
       // A folder means every file below it; a path that does not exist makes cargo rerun every time and has nothing to hash.
       const files = fs.isDirectory(full) ? fs.filesBelow(full) : fs.fileId(full) !== undefined ? [full] : [];
-      for (const file of files) addFile(file, script.package_id, 'build script rerun-if-changed');
+      for (const file of files) addFile(file, script.packageId, 'build script rerun-if-changed');
     }
     for (const name of output.rerunIfEnvChanged) {
       if (isSetByCargo(name, 'build-script')) continue;
       if (external && !externalVariableCounts(name, 'build-script', place.environment[name])) continue;
-      const read: Read = { kind: 'env', subject: name, ...readerOf(script.package_id), via: 'build script rerun-if-env-changed' };
+      const read: Read = { kind: 'env', subject: name, ...readerOf(script.packageId), via: 'build script rerun-if-env-changed' };
       const value = place.environment[name];
       if (value !== undefined) read.value = value;
       const config = configEnv.get(name);
@@ -254,10 +239,6 @@ export function locateDepInfo(artifact: string, crateName: string, fs: TraceFile
     }
   }
   return undefined;
-}
-
-function isMessage(message: unknown, reason: string): boolean {
-  return typeof message === 'object' && message !== null && (message as { reason?: unknown }).reason === reason;
 }
 
 /** A package from a path (not a registry or git source): `path+file:///...#0.1.0`, or `name 0.1.0 (path+file:///...)` before cargo 1.77. */

@@ -18,6 +18,7 @@ import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
+import { parseCargoMessages } from '@nx-cargo/cargo-workspace';
 import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
@@ -27,7 +28,7 @@ import { addPackageInputs, PackageInputsError } from '../generators/shared/packa
 import { formatReport, tomlInput, type AuditReport } from './audit-report.js';
 import { checkBuild, taskBasis } from './build-check.js';
 import { isRecordingOff, startBuildRecording } from './build-recording.js';
-import { cargoHome, nodeFs, parseCargoJson } from './build-io.js';
+import { cargoHome, nodeFs } from './build-io.js';
 import type { InputModel, NxInput, ProjectInputs } from './input-coverage.js';
 
 const USAGE = 'usage: nx-cargo-audit <project> [--target <build|check|test|clippy>] [--configuration <name>] [--json] [--fix]';
@@ -186,12 +187,9 @@ async function audit(args: Args): Promise<{ report: AuditReport; problems: strin
   try {
     const env: Record<string, string> = { CARGO_TARGET_DIR: targetDir, RUSTC_WRAPPER: '', ...(isRecordingOff(recording) ? {} : recording.env) };
     const build = await run('cargo', argv, cargoCwd, env);
-    const messages = parseCargoJson(build.stdout);
+    const messages = parseCargoMessages(build.stdout);
     if (build.exitCode !== 0) {
-      const errors = messages
-        .filter((message): message is { reason: string; message: { level: string; rendered: string } } => (message as { reason?: string }).reason === 'compiler-message')
-        .filter((message) => message.message.level === 'error')
-        .map((message) => message.message.rendered);
+      const errors = messages.flatMap((message) => (message.reason === 'compiler-message' && message.level === 'error' ? [message.rendered] : []));
       throw new AuditError(`\`cargo ${argv.join(' ')}\` failed in ${cargoCwd}; the audit needs the build to succeed:\n${[...errors, build.stderr].join('\n').trim()}`);
     }
     const processes = isRecordingOff(recording) ? [] : await recording.processes();

@@ -1,8 +1,9 @@
+import { parseCargoMessage } from '@nx-cargo/cargo-workspace';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { cargoArgs, targetArgs } from './cargo-args.js';
-import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
+import { PackageOutcome } from './package-outcome.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
@@ -149,7 +150,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
   const shared = (task: PlannedTask) => ({ by: tasks.length, package: task.options.package, last: --unreported === 0 });
   for await (const line of child.iterable({ from: 'stdout' })) {
     const message = parseCargoMessage(String(line));
-    if (!message || message.reason === 'build-finished') continue;
+    if (message?.reason !== 'compiler-artifact' && message?.reason !== 'compiler-message') continue;
     const entry = byManifest.get(message.manifestPath);
     if (!entry) continue;
     entry.outcome.record(message);

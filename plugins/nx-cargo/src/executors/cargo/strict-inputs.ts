@@ -1,10 +1,11 @@
+import { parseCargoMessages, type CargoMessage } from '@nx-cargo/cargo-workspace';
 import type { RecordedProcess } from '@nx-cargo/crate-cache';
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { formatReport } from '../../audit/audit-report.js';
 import { checkBuild, taskBasis } from '../../audit/build-check.js';
 import { isRecordingOff, startBuildRecording } from '../../audit/build-recording.js';
-import { cargoHome, nodeFs, parseCargoJson } from '../../audit/build-io.js';
+import { cargoHome, nodeFs } from '../../audit/build-io.js';
 import type { InputModel, NxInput, ProjectInputs } from '../../audit/input-coverage.js';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { spawnProcessGroup } from './cargo-process.js';
@@ -50,7 +51,7 @@ export async function startStrictInputs(options: CargoExecutorOptions, context: 
     ...(off ? { notice: `strict inputs: ${recording.off}; what proc macros and build scripts read beyond dep-info and rerun-if lines is not checked` } : {}),
     async check(stdout) {
       const processes = off ? [] : await recording.processes();
-      return checkTask(options, context, task, parseCargoJson(stdout), processes);
+      return checkTask(options, context, task, parseCargoMessages(stdout), processes);
     },
     dispose: async () => {
       if (!off) await recording.dispose();
@@ -62,7 +63,7 @@ async function checkTask(
   options: CargoExecutorOptions,
   context: ExecutorContext,
   task: { project: string; target: string },
-  messages: unknown[],
+  messages: CargoMessage[],
   processes: RecordedProcess[],
 ): Promise<string | undefined> {
   const graph = context.projectGraph;

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PackageOutcome, parseCargoMessage } from './cargo-messages.js';
+import { parseCargoMessage } from '@nx-cargo/cargo-workspace';
+import { PackageOutcome } from './package-outcome.js';
 
 const artifact = (target: string, kind: string[], fresh = false) =>
   JSON.stringify({ reason: 'compiler-artifact', manifest_path: '/w/a/Cargo.toml', target: { name: target, kind }, fresh });
 
-describe('cargo messages', () => {
-  it('reads artifacts, diagnostics and the end of the build; ignores other lines', () => {
-    assert.deepEqual(parseCargoMessage(artifact('a', ['lib'], true)), { reason: 'compiler-artifact', manifestPath: '/w/a/Cargo.toml', target: 'a', kind: ['lib'], fresh: true });
-    assert.equal(parseCargoMessage('   Compiling a v0.1.0'), undefined);
-    assert.equal(parseCargoMessage('{not json'), undefined);
-    assert.deepEqual(parseCargoMessage('{"reason":"build-finished","success":false}'), { reason: 'build-finished', success: false });
-  });
-
+describe('a package\'s outcome from cargo messages', () => {
   it('is complete once every expected target is built without errors', () => {
     const outcome = new PackageOutcome(['a:lib', 'tool:bin']);
     outcome.record(parseCargoMessage(artifact('a', ['lib'])) as never);
@@ -24,7 +18,7 @@ describe('cargo messages', () => {
 
   it('says why a package failed: its own errors, or the dependency that did not compile', () => {
     const own = new PackageOutcome(['a:lib']);
-    own.record({ reason: 'compiler-message', manifestPath: '/w/a/Cargo.toml', level: 'error', rendered: 'error[E0308]\n' });
+    own.record({ reason: 'compiler-message', packageId: 'a', manifestPath: '/w/a/Cargo.toml', level: 'error', rendered: 'error[E0308]\n' });
     assert.equal(own.complete, false);
     assert.equal(own.failureReason(['b']), '1 error');
     assert.deepEqual(own.diagnostics, ['error[E0308]\n']);
