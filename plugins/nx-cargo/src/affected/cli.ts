@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * nx-cargo-affected --base <rev> [--head <rev>] -t <targets> [nx args...]
  *
@@ -15,60 +14,55 @@
  * instead (`--json` with it: as JSON).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { nodeFileSystem, type DirEntry, type FileSystem } from '@nx-cargo/cargo-workspace';
-import { findNxRoot } from '../cli/nx-root.js';
+import { CliError } from '../cli/cli-error.js';
+import { nxCommand } from '../cli/nx-command.js';
+import { requireNxRoot } from '../cli/nx-root.js';
 import { spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
 
 const USAGE = 'usage: nx-cargo-affected --base <rev> [--head <rev>] [--print [--json]] -t <targets> [other nx affected args...]';
-
-class UsageError extends Error {}
 
 interface Args {
   base: string;
   head?: string;
   print: boolean;
   json: boolean;
-  /** Arguments for nx affected, in order. */
+  help: boolean;
+  /** Arguments for nx affected, as given and in order. */
   rest: string[];
 }
 
+const OWN_OPTIONS = {
+  base: { type: 'string' },
+  head: { type: 'string' },
+  print: { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** nx arguments that choose the changed files: this tool chooses them. */
-const FILE_SELECTORS = new Set(['--files', '--uncommitted', '--untracked']);
+const FILE_SELECTORS = new Set(['files', 'uncommitted', 'untracked']);
 
-export function parseArgs(argv: string[]): Args {
-  const args: Partial<Args> & { rest: string[]; print: boolean; json: boolean } = { rest: [], print: false, json: false };
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const [flag, inline] = eq === -1 ? [arg, undefined] : [arg.slice(0, eq), arg.slice(eq + 1)];
-    const value = () => {
-      const next = inline ?? argv[++i];
-      if (next === undefined || next === '') throw new UsageError(`${flag} needs a value\n${USAGE}`);
-      return next;
-    };
-    if (flag === '--base') args.base = value();
-    else if (flag === '--head') args.head = value();
-    else if (flag === '--print') args.print = true;
-    else if (flag === '--json') args.json = true;
-    else if (flag === '--help' || flag === '-h') {
-      process.stdout.write(`${USAGE}\n`);
-      process.exit(0);
-    } else if (FILE_SELECTORS.has(flag)) throw new UsageError(`${flag} is not for nx-cargo-affected, which picks the files from --base and --head\n${USAGE}`);
-    else args.rest.push(arg);
+/** Node's parser takes this tool's options; every other argument goes on to nx affected untouched. */
+export function readArgs(argv: string[]): Args {
+  const { values, tokens } = parseArgs({ args: argv, options: OWN_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const rest: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option' && token.name in OWN_OPTIONS) {
+      if (OWN_OPTIONS[token.name as keyof typeof OWN_OPTIONS].type === 'string' && !token.value) throw new CliError(`--${token.name} needs a value\n${USAGE}`);
+      continue;
+    }
+    if (token.kind === 'option' && FILE_SELECTORS.has(token.name)) throw new CliError(`--${token.name} is not for nx-cargo-affected, which picks the files from --base and --head\n${USAGE}`);
+    rest.push(argv[token.index]);
   }
-  if (!args.base) throw new UsageError(`--base is required\n${USAGE}`);
-  if (args.json && !args.print) throw new UsageError(`--json goes with --print\n${USAGE}`);
-  return args as Args;
-}
-
-/** The Nx workspace root, or a usage error naming the fix. */
-function nxRootOrFail(): string {
-  const root = findNxRoot();
-  if (root === undefined) throw new UsageError('no nx.json here or above: run nx-cargo-affected inside an Nx workspace');
-  return root;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  const args = { base: text(values.base) ?? '', head: text(values.head), print: values.print === true, json: values.json === true, help: values.help === true, rest };
+  if (args.help) return args;
+  if (!args.base) throw new CliError(`--base is required\n${USAGE}`);
+  if (args.json && !args.print) throw new CliError(`--json goes with --print\n${USAGE}`);
+  return args;
 }
 
 /** Git, run in the Nx root so that `rev:./path` and --relative paths are relative to it. */
@@ -80,7 +74,7 @@ class Git {
       return execFileSync('git', args, { cwd: this.cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-      throw new UsageError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+      throw new CliError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
     }
   }
 
@@ -139,18 +133,6 @@ function changeSources(git: Git, nxRoot: string, mergeBase: string, head: string
   return { before: gitTreeFileSystem(git, mergeBase), after: head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot) };
 }
 
-/** `node <nx's bin>` as installed in the Nx workspace. */
-function nxCommand(nxRoot: string): string[] {
-  let manifest: string;
-  try {
-    manifest = require.resolve('nx/package.json', { paths: [nxRoot] });
-  } catch {
-    throw new UsageError(`nx is not installed in ${nxRoot} (npm install -D nx)`);
-  }
-  const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> | string }).bin;
-  return [process.execPath, join(dirname(manifest), typeof bin === 'string' ? bin : bin.nx)];
-}
-
 /** The nx arguments that also filter `nx show projects`: targets, projects, exclusions. */
 function projectFilters(rest: string[]): string[] {
   const filters: string[] = [];
@@ -165,14 +147,19 @@ function projectFilters(rest: string[]): string[] {
   return filters;
 }
 
-async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
-  const nxRoot = nxRootOrFail();
+/** The CLI without process globals: `argv` without node and the script, the environment, the folder it runs in. */
+export async function runAffected(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  const args = readArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const nxRoot = requireNxRoot(cwd, 'nx-cargo-affected');
   const git = new Git(nxRoot);
   const base = git.commit(args.base);
   const head = args.head === undefined ? undefined : git.commit(args.head);
-  if (!base) throw new UsageError(`--base ${args.base} is not a commit`);
-  if (args.head !== undefined && !head) throw new UsageError(`--head ${args.head} is not a commit`);
+  if (!base) throw new CliError(`--base ${args.base} is not a commit`);
+  if (args.head !== undefined && !head) throw new CliError(`--head ${args.head} is not a commit`);
   // Like nx affected: changes since the point where head (or HEAD) left base.
   let mergeBase: string;
   try {
@@ -189,7 +176,7 @@ async function main(): Promise<number> {
   if (args.print) {
     let projects: string[] = [];
     if (files.length > 0) {
-      const { child } = await spawnProcessGroup(node, [...nx, 'show', 'projects', '--affected', filesArg, ...projectFilters(args.rest)], { cwd: nxRoot, stdout: 'pipe', stderr: 'pipe' });
+      const { child } = await spawnProcessGroup(node, [...nx, 'show', 'projects', '--affected', filesArg, ...projectFilters(args.rest)], { cwd: nxRoot, stdout: 'pipe', stderr: 'pipe', env: definedOnly(env) });
       const result = await child;
       if (result.exitCode !== 0) {
         process.stderr.write(`nx show projects failed (exit ${result.exitCode}):\n${String(result.stderr ?? '')}${String(result.stdout ?? '')}\n`);
@@ -210,21 +197,11 @@ async function main(): Promise<number> {
     process.stdout.write('nx-cargo-affected: no changed file reaches any project; nothing to run\n');
     return 0;
   }
-  const { child } = await spawnProcessGroup(node, [...nx, 'affected', filesArg, ...args.rest], { cwd: nxRoot, stdout: 'inherit', stderr: 'inherit' });
+  const { child } = await spawnProcessGroup(node, [...nx, 'affected', filesArg, ...args.rest], { cwd: nxRoot, stdout: 'inherit', stderr: 'inherit', env: definedOnly(env) });
   const result = await child;
   return result.exitCode ?? (result.signal ? 130 : 1);
 }
 
-if (require.main === module) {
-  main().then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (error instanceof UsageError) {
-        process.stderr.write(`nx-cargo-affected: ${error.message}\n`);
-        process.exitCode = 2;
-      } else throw error;
-    },
-  );
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * nx-cargo-audit <project> [--target build] [--configuration c] [--json] [--fix]
  *
@@ -17,13 +16,15 @@
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseCargoMessages } from '@nx-cargo/cargo-workspace';
 import { cargoArgs } from '../executors/cargo/cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../executors/cargo/cargo-process.js';
 import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { CargoProjectMetadata } from '../graph/project-metadata.js';
-import { findNxRoot } from '../cli/nx-root.js';
+import { CliError } from '../cli/cli-error.js';
+import { nxCommand } from '../cli/nx-command.js';
+import { requireNxRoot } from '../cli/nx-root.js';
 import { addPackageInputs, PackageInputsError } from '../generators/shared/package-inputs.js';
 import { formatReport, tomlInput, type AuditReport } from './audit-report.js';
 import { checkBuild, taskBasis } from './build-check.js';
@@ -36,9 +37,8 @@ const USAGE = 'usage: nx-cargo-audit <project> [--target <build|check|test|clipp
 /** Commands whose compilations leave dep-info behind. */
 const AUDITED_COMMANDS: Record<string, CargoExecutorOptions['command'] | undefined> = { build: 'build', check: 'check', test: 'test', clippy: 'clippy' };
 
-class AuditError extends Error {}
-
 interface Args {
+  help: boolean;
   project: string;
   target: string;
   configuration?: string;
@@ -60,15 +60,12 @@ function readArgs(argv: string[]): Args {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
   } catch (error) {
-    throw new AuditError(`${(error as Error).message}\n${USAGE}`);
+    throw new CliError(`${(error as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
-  if (positionals.length !== 1) throw new AuditError(positionals.length === 0 ? USAGE : `one project at a time\n${USAGE}`);
-  return { project: positionals[0], target: values.target ?? 'build', configuration: values.configuration, json: values.json ?? false, fix: values.fix ?? false };
+  if (values.help) return { help: true, project: '', target: 'build', json: false, fix: false };
+  if (positionals.length !== 1) throw new CliError(positionals.length === 0 ? USAGE : `one project at a time\n${USAGE}`);
+  return { help: false, project: positionals[0], target: values.target ?? 'build', configuration: values.configuration, json: values.json ?? false, fix: values.fix ?? false };
 }
 
 interface CommandResult {
@@ -84,30 +81,16 @@ async function run(command: string, args: string[], cwd: string, env?: Record<st
   return { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), code: (result as { code?: string }).code };
 }
 
-/** The Nx workspace root, or a usage error naming the fix. */
-function nxRootOrFail(): string {
-  const root = findNxRoot();
-  if (root === undefined) throw new AuditError('no nx.json here or above: run nx-cargo-audit inside an Nx workspace');
-  return root;
-}
-
 class Nx {
   private readonly bin: string;
 
   constructor(private readonly root: string) {
-    let manifest: string;
-    try {
-      manifest = require.resolve('nx/package.json', { paths: [root] });
-    } catch {
-      throw new AuditError(`nx is not installed in ${root} (npm install -D nx)`);
-    }
-    const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin.nx;
-    this.bin = join(dirname(manifest), bin);
+    this.bin = nxCommand(root)[1];
   }
 
   async json<T>(args: string[]): Promise<T> {
     const result = await run(process.execPath, [this.bin, ...args], this.root);
-    if (result.exitCode !== 0) throw new AuditError(`nx ${args.join(' ')} failed (exit ${result.exitCode}):\n${result.stderr || result.stdout}`);
+    if (result.exitCode !== 0) throw new CliError(`nx ${args.join(' ')} failed (exit ${result.exitCode}):\n${result.stderr || result.stdout}`);
     return parseJsonOutput<T>(result.stdout, `nx ${args.join(' ')}`);
   }
 
@@ -117,7 +100,7 @@ class Nx {
     try {
       const file = join(dir, 'graph.json');
       const result = await run(process.execPath, [this.bin, 'graph', `--file=${file}`], this.root);
-      if (result.exitCode !== 0) throw new AuditError(`nx graph failed (exit ${result.exitCode}):\n${result.stderr || result.stdout}`);
+      if (result.exitCode !== 0) throw new CliError(`nx graph failed (exit ${result.exitCode}):\n${result.stderr || result.stdout}`);
       return (JSON.parse(readFileSync(file, 'utf8')) as { graph: Awaited<ReturnType<Nx['graph']>> }).graph;
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -138,7 +121,7 @@ function parseJsonOutput<T>(stdout: string, what: string): T {
         // Reported below.
       }
     }
-    throw new AuditError(`${what} did not print JSON:\n${stdout}`);
+    throw new CliError(`${what} did not print JSON:\n${stdout}`);
   }
 }
 
@@ -156,8 +139,7 @@ interface ResolvedInputs {
   runtime?: string[];
 }
 
-async function audit(args: Args): Promise<{ report: AuditReport; problems: string[]; recording: string }> {
-  const nxRoot = nxRootOrFail();
+async function audit(args: Args, nxRoot: string, env: NodeJS.ProcessEnv): Promise<{ report: AuditReport; problems: string[]; recording: string }> {
   const nx = new Nx(nxRoot);
   // Nx's own account of the task's inputs, resolved to files (Nx 24), and the graph behind them, asked for alongside the project.
   const resolvedRun = nx.json<ResolvedInputs>(['show', 'target', 'inputs', `${args.project}:${args.target}`, '--json']).catch(() => undefined);
@@ -165,32 +147,32 @@ async function audit(args: Args): Promise<{ report: AuditReport; problems: strin
   graphRun.catch(() => undefined);
   const project = await nx.json<ProjectJson>(['show', 'project', args.project, '--json']);
   const cargo = project.metadata?.cargo;
-  if (!cargo) throw new AuditError(`${args.project} is not a Cargo crate (no metadata.cargo in nx show project ${args.project})`);
+  if (!cargo) throw new CliError(`${args.project} is not a Cargo crate (no metadata.cargo in nx show project ${args.project})`);
   const target = project.targets?.[args.target];
-  if (!target) throw new AuditError(`${args.project} has no target ${args.target}; it has ${Object.keys(project.targets ?? {}).join(', ')}`);
-  if (target.cache !== true) throw new AuditError(`${args.project}:${args.target} is not cached, so no hash decides whether it runs: nothing to audit`);
+  if (!target) throw new CliError(`${args.project} has no target ${args.target}; it has ${Object.keys(project.targets ?? {}).join(', ')}`);
+  if (target.cache !== true) throw new CliError(`${args.project}:${args.target} is not cached, so no hash decides whether it runs: nothing to audit`);
   const options = targetOptions(target, args.configuration, cargo);
   const command = AUDITED_COMMANDS[options.command];
-  if (!command) throw new AuditError(`${args.project}:${args.target} runs \`cargo ${options.command}\`, which compiles nothing to audit; audit build, check, test or clippy`);
+  if (!command) throw new CliError(`${args.project}:${args.target} runs \`cargo ${options.command}\`, which compiles nothing to audit; audit build, check, test or clippy`);
 
   const cargoCwd = join(nxRoot, options.cwd || '.');
   const metadataRun = await run('cargo', ['metadata', '--format-version', '1', '--no-deps'], cargoCwd);
-  if (isMissingCommand(metadataRun)) throw new AuditError(CARGO_MISSING);
-  if (metadataRun.exitCode !== 0) throw new AuditError(`cargo metadata failed in ${cargoCwd}:\n${metadataRun.stderr}`);
+  if (isMissingCommand(metadataRun)) throw new CliError(CARGO_MISSING);
+  if (metadataRun.exitCode !== 0) throw new CliError(`cargo metadata failed in ${cargoCwd}:\n${metadataRun.stderr}`);
   const metadata = parseJsonOutput<{ workspace_root: string }>(metadataRun.stdout, 'cargo metadata');
 
   const argv = cargoArgs({ ...options, command });
   argv.splice(1, 0, '--message-format=json', ...(command === 'test' ? ['--no-run'] : []));
   // A target folder of its own and no wrapper: every unit compiles and every build script runs, so each read is seen.
   const targetDir = mkdtempSync(join(tmpdir(), 'nx-cargo-audit-target-'));
-  const recording = await startBuildRecording(process.env);
+  const recording = await startBuildRecording(env);
   try {
     const env: Record<string, string> = { CARGO_TARGET_DIR: targetDir, RUSTC_WRAPPER: '', ...(isRecordingOff(recording) ? {} : recording.env) };
     const build = await run('cargo', argv, cargoCwd, env);
     const messages = parseCargoMessages(build.stdout);
     if (build.exitCode !== 0) {
       const errors = messages.flatMap((message) => (message.reason === 'compiler-message' && message.level === 'error' ? [message.rendered] : []));
-      throw new AuditError(`\`cargo ${argv.join(' ')}\` failed in ${cargoCwd}; the audit needs the build to succeed:\n${[...errors, build.stderr].join('\n').trim()}`);
+      throw new CliError(`\`cargo ${argv.join(' ')}\` failed in ${cargoCwd}; the audit needs the build to succeed:\n${[...errors, build.stderr].join('\n').trim()}`);
     }
     const processes = isRecordingOff(recording) ? [] : await recording.processes();
     const resolved = await resolvedRun;
@@ -204,7 +186,7 @@ async function audit(args: Args): Promise<{ report: AuditReport; problems: strin
       ...(resolved?.files ? { hashedFiles: new Set(resolved.files) } : {}),
       ...(resolved?.environment ? { environment: new Set(resolved.environment) } : {}),
     });
-    const place = { nxRoot, cargoRoot: metadata.workspace_root, targetDir, environment: process.env, cargoHome: cargoHome(process.env) };
+    const place = { nxRoot, cargoRoot: metadata.workspace_root, targetDir, environment: env, cargoHome: cargoHome(env) };
     const subject = { project: args.project, target: args.target, package: cargo.package, manifestFile: cargo.manifestFile };
     const { report, problems } = checkBuild(subject, { messages, processes, place }, basis, nodeFs);
     return { report, problems, recording: isRecordingOff(recording) ? recording.off : 'on' };
@@ -230,7 +212,7 @@ function applyFixes(nxRoot: string, report: AuditReport): { file: string; added:
   try {
     updated = addPackageInputs(file, text, entries);
   } catch (error) {
-    if (error instanceof PackageInputsError) throw new AuditError(error.message);
+    if (error instanceof PackageInputsError) throw new CliError(error.message);
     throw error;
   }
   writeFileSync(full, updated);
@@ -240,13 +222,13 @@ function applyFixes(nxRoot: string, report: AuditReport): { file: string; added:
 /** The options the task runs with: the target's, then its configuration's. */
 function targetOptions(target: NonNullable<ProjectJson['targets']>[string], configuration: string | undefined, cargo: CargoProjectMetadata): CargoExecutorOptions {
   const chosen = configuration ?? target.defaultConfiguration;
-  if (configuration && !target.configurations?.[configuration]) throw new AuditError(`the target has no configuration ${configuration}`);
+  if (configuration && !target.configurations?.[configuration]) throw new CliError(`the target has no configuration ${configuration}`);
   const merged = { ...target.options, ...(chosen ? target.configurations?.[chosen] : {}) } as Partial<CargoExecutorOptions> & { release?: boolean };
   if (target.executor === 'nx-cargo:napi') {
     // `napi build` runs `cargo build` for the crate underneath.
     return { command: 'build', package: cargo.package, cwd: cargo.workspaceDir || '.', release: merged.release };
   }
-  if (!target.executor?.startsWith('nx-cargo:') || !merged.command) throw new AuditError(`the target runs ${target.executor ?? 'a command'}, not cargo through nx-cargo`);
+  if (!target.executor?.startsWith('nx-cargo:') || !merged.command) throw new CliError(`the target runs ${target.executor ?? 'a command'}, not cargo through nx-cargo`);
   return { ...merged, package: merged.package ?? cargo.package, cwd: merged.cwd ?? (cargo.workspaceDir || '.') } as CargoExecutorOptions;
 }
 
@@ -261,35 +243,24 @@ async function nxJsonNamedInputs(nxRoot: string): Promise<Record<string, NxInput
   }
 }
 
-async function main(): Promise<number> {
-  let args: Args;
-  try {
-    args = readArgs(process.argv.slice(2));
-    const { report, problems, recording } = await audit(args);
-    const fixed = args.fix ? applyFixes(nxRootOrFail(), report) : undefined;
-    if (args.json) process.stdout.write(`${JSON.stringify({ ...report, problems, recording, ...(fixed ? { fixed } : {}) }, null, 2)}\n`);
-    else {
-      process.stdout.write(formatReport(report));
-      if (fixed) process.stdout.write(`nx-cargo-audit: added to [package.metadata.nx] inputs in ${fixed.file}: ${fixed.added.join(', ')}\n`);
-      if (recording !== 'on') process.stderr.write(`nx-cargo-audit: note: ${recording}; what proc macros and build scripts read beyond dep-info and rerun-if lines was not checked\n`);
-      for (const problem of problems) process.stderr.write(`nx-cargo-audit: incomplete: ${problem}\n`);
-    }
-    const left = fixed ? report.uncovered.filter((finding) => !finding.fix) : report.uncovered;
-    if (left.length > 0) return 1;
-    return problems.length > 0 ? 2 : 0;
-  } catch (error) {
-    if (!(error instanceof AuditError)) throw error;
-    process.stderr.write(`nx-cargo-audit: ${error.message}\n`);
-    return 2;
+/** The CLI without process globals: `argv` without node and the script, the environment, the folder it runs in. */
+export async function runAudit(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  const args = readArgs(argv);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  const nxRoot = requireNxRoot(cwd, 'nx-cargo-audit');
+  const { report, problems, recording } = await audit(args, nxRoot, env);
+  const fixed = args.fix ? applyFixes(nxRoot, report) : undefined;
+  if (args.json) process.stdout.write(`${JSON.stringify({ ...report, problems, recording, ...(fixed ? { fixed } : {}) }, null, 2)}\n`);
+  else {
+    process.stdout.write(formatReport(report));
+    if (fixed) process.stdout.write(`nx-cargo-audit: added to [package.metadata.nx] inputs in ${fixed.file}: ${fixed.added.join(', ')}\n`);
+    if (recording !== 'on') process.stderr.write(`nx-cargo-audit: note: ${recording}; what proc macros and build scripts read beyond dep-info and rerun-if lines was not checked\n`);
+    for (const problem of problems) process.stderr.write(`nx-cargo-audit: incomplete: ${problem}\n`);
+  }
+  const left = fixed ? report.uncovered.filter((finding) => !finding.fix) : report.uncovered;
+  if (left.length > 0) return 1;
+  return problems.length > 0 ? 2 : 0;
 }
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`nx-cargo-audit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
