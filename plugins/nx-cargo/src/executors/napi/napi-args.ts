@@ -1,3 +1,4 @@
+import { NxCargoError } from '../../errors.js';
 import { argList } from '../cargo/cargo-args.js';
 import type { NapiExecutorOptions } from './schema.js';
 
@@ -9,14 +10,13 @@ import type { NapiExecutorOptions } from './schema.js';
 const MOVES_OUTPUTS = ['--output-dir', '-o', '--js', '--js-binding', '--dts', '--cwd', '--manifest-path'];
 
 /** An option the napi target cannot pass to `napi build`. */
-export class NapiArgsError extends Error {
+export class NapiArgsError extends NxCargoError {
   constructor(readonly flag: string) {
     super(
       `\`${flag}\` in the napi target's args moves what napi build writes away from the files the target caches ` +
         '({projectRoot}/*.node, index.js, index.d.ts), so a cache hit would not restore them. ' +
         'Leave the files in the package folder, or run napi through nx:run-commands with outputs of your own.',
     );
-    this.name = 'NapiArgsError';
   }
 }
 

@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { NxCargoError } from '../../errors.js';
 
 /** The workspace's @napi-rs/cli cannot be used: `file` is where it was looked for. */
-export class NapiCliError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = 'NapiCliError';
+export class NapiCliError extends NxCargoError {
+  constructor(file: string, reason: string) {
+    super(reason, file);
   }
 }
 

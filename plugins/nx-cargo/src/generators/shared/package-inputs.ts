@@ -1,16 +1,13 @@
 import { isTable, parseToml, sameToml, scanTomlLayout, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { NxCargoError } from '../../errors.js';
 import { insertIntoArray } from './toml-array.js';
 
 const INPUTS = ['package', 'metadata', 'nx', 'inputs'];
 
 /** A manifest whose `[package.metadata.nx] inputs` cannot be extended in place: names the file and the reason. */
-export class PackageInputsError extends Error {
-  constructor(
-    readonly file: string,
-    readonly reason: string,
-  ) {
-    super(`${file}: ${reason}`);
-    this.name = new.target.name;
+export class PackageInputsError extends NxCargoError {
+  constructor(file: string, reason: string) {
+    super(reason, file);
   }
 }
 
