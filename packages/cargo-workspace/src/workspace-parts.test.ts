@@ -32,9 +32,10 @@ describe('profileParts', () => {
 });
 
 describe('LockfileReader', () => {
-  it('reads each lock once, and keeps a broken one as an error naming its file', () => {
+  it('reads each lock once, and keeps a broken one (syntax, or a dangling reference) as an error naming its file', () => {
     let reads = 0;
-    const fs = memoryFs({ 'Cargo.lock': 'version = 4\n', 'bad/Cargo.lock': 'version = [\n' });
+    const dangling = 'version = 4\n\n[[package]]\nname = "a"\nversion = "0.1.0"\ndependencies = ["ghost"]\n';
+    const fs = memoryFs({ 'Cargo.lock': 'version = 4\n', 'bad/Cargo.lock': 'version = [\n', 'dangling/Cargo.lock': dangling });
     const counting = { ...fs, readFile: (file: string) => (reads++, fs.readFile(file)) };
     const reader = new LockfileReader(counting);
     assert.ok(reader.read(''));
@@ -42,7 +43,9 @@ describe('LockfileReader', () => {
     assert.equal(reads, 1);
     assert.equal(reader.read('bad'), undefined);
     assert.equal(reader.read('none'), undefined);
-    assert.equal(reader.errors.length, 1);
+    assert.equal(reader.read('dangling'), undefined, 'a reference to a package the lock does not hold');
+    assert.equal(reader.errors.length, 2);
     assert.match(reader.errors[0]!.message, /bad\/Cargo\.lock/);
+    assert.match(reader.errors[1]!.message, /dangling\/Cargo\.lock: .*"ghost", which matches no package/);
   });
 });

@@ -134,3 +134,12 @@ describe('inferred targets and their workspace-level inputs', () => {
     assert.equal(app?.[1].projects?.['crates/app'].namedInputs?.default, undefined);
   });
 });
+
+describe('a broken Cargo.lock', () => {
+  it('is a warning naming the file, and the crates are still projects, their lock line saying it was not read', () => {
+    const graph = describe_({ ...FILES, 'Cargo.lock': FILES['Cargo.lock'].replace('dependencies = ["itoa", "shared", "testkit"]', 'dependencies = ["ghost"]') });
+    assert.deepEqual(graph.crates.map((crate) => crate.projectName).sort(), ['app', 'shared', 'testkit']);
+    assert.ok(graph.warnings.some((warning) => /^Cargo\.lock: .*"ghost", which matches no package/.test(warning)), graph.warnings.join('\n'));
+    assert.match(graph.inputsFiles?.find((file) => file.path === 'crates/app/.nx-cargo-inputs.txt')?.text ?? '', /^Cargo\.lock: not read$/m);
+  });
+});
