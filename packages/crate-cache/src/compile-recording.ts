@@ -19,9 +19,16 @@ export interface CompileRecording {
   discard(): Promise<void>;
 }
 
-/** A proc macro is a dynamic library rustc loads: `--extern name=…/lib<name>-<hash>.so` (.dylib, .dll elsewhere). */
-export function loadsProcMacros(compile: RustcCompile): boolean {
-  return compile.options.some((option) => option.flag === '--extern' && /\.(so|dylib|dll)$/.test(option.value ?? ''));
+/**
+ * Whether rustc may run proc macros in this compile: whenever it has a
+ * dependency. A macro rarely comes as an `--extern` of its own: serde,
+ * thiserror and sqlx re-export theirs, and rustc finds the macro's library
+ * through the facade's metadata (recording only compiles with an `.so`
+ * extern let an edited .sqlx query file restore a stale crate). The
+ * recorder costs under 1% of a cold build.
+ */
+export function mayLoadProcMacros(compile: RustcCompile): boolean {
+  return compile.options.some((option) => option.flag === '--extern');
 }
 
 /** The recorder library of this process, built once (per store); undefined where it cannot be built. */

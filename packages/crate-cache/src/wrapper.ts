@@ -8,7 +8,7 @@ import { CommandMemo, contentIdentity, ioParts, rememberHash } from './key-input
 import { depInfoFile, unitOutputs } from './outputs.js';
 import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathRoots } from './path-roots.js';
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
-import { loadsProcMacros, recorderLibrary, startRecording, type CompileRecording } from './compile-recording.js';
+import { mayLoadProcMacros, recorderLibrary, startRecording, type CompileRecording } from './compile-recording.js';
 import { macroReadSetOf, sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
 import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RestoreMode, type StoredFile } from './store/index.js';
 import type { NotStored, RustcRunner } from './rustc-runner.js';
@@ -151,12 +151,12 @@ class CachedCompile {
   }
 
   /**
-   * The recorder for a compile that loads proc macros, where it can be built
+   * The recorder for a compile that may run proc macros, where it can be built
    * (and unless a negative control switches it off with the test-only
    * NX_CARGO_CRATE_CACHE_TEST_RECORD=off).
    */
   private async recorder(): Promise<string | undefined> {
-    if (!loadsProcMacros(this.compile) || this.context.env.NX_CARGO_CRATE_CACHE_TEST_RECORD === 'off') return undefined;
+    if (!mayLoadProcMacros(this.compile) || this.context.env.NX_CARGO_CRATE_CACHE_TEST_RECORD === 'off') return undefined;
     return recorderLibrary(this.store.root, this.context.env);
   }
 
@@ -166,7 +166,7 @@ class CachedCompile {
    * other way round.
    */
   private recordingParts(recorder: string | undefined): KeyPart[] {
-    if (!loadsProcMacros(this.compile)) return [];
+    if (!mayLoadProcMacros(this.compile)) return [];
     return [{ class: 'recording', name: 'proc macro reads', value: recorder ? 'recorded' : 'not recorded' }];
   }
 
