@@ -46,7 +46,7 @@ export class FolderBackend implements RemoteBackend {
   async openRead(name: string): Promise<AsyncIterable<Buffer> | undefined> {
     const file = this.path(name);
     const exists = await this.call('read', name, () => stat(file).then(() => true, (error) => (errorCode(error) === 'ENOENT' ? false : Promise.reject(error))));
-    return exists ? createReadStream(file) : undefined;
+    return exists ? fileChunks(file) : undefined;
   }
 
   async exists(name: string): Promise<boolean> {
@@ -83,4 +83,9 @@ export class FolderBackend implements RemoteBackend {
       throw new RemoteError(operation, name, errorMessage(error), { cause: error });
     }
   }
+}
+
+/** Opened when iterated: an error then surfaces in the iteration, never as an unhandled stream event. */
+async function* fileChunks(file: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(file);
 }

@@ -44,8 +44,11 @@ export class S3Backend implements RemoteBackend {
   }
 
   async openRead(name: string): Promise<AsyncIterable<Buffer> | undefined> {
-    // The body's own errors (a broken or stalled transfer) surface while the caller iterates it.
-    return this.call('read', name, async () => (await this.get(name)) as (Readable & AsyncIterable<Buffer>) | undefined);
+    const body = await this.call('read', name, async () => (await this.get(name)) as (Readable & AsyncIterable<Buffer>) | undefined);
+    // The body's own errors (a broken or stalled transfer) surface while the caller iterates it; one
+    // that comes before the caller starts must not be an unhandled 'error' event that ends the process.
+    body?.on('error', () => undefined);
+    return body;
   }
 
   async exists(name: string): Promise<boolean> {
