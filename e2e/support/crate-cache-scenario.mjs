@@ -37,10 +37,10 @@ if [ -n "$name" ] && [ "$name" != "___" ]; then printf '%s/%s\\n' "$CARGO_PKG_NA
 exec rustc "$@"`);
 
 let copies = 0;
-/** A fresh copy of the fixture at a new absolute path, with no target dir. */
-export function freshWorkspace() {
+/** A fresh copy of the fixture (or of another workspace) at a new absolute path, with no target dir. */
+export function freshWorkspace(source = FIXTURE) {
   const dir = join(scratch, `ws-${++copies}`);
-  cpSync(FIXTURE, dir, { recursive: true });
+  cpSync(source, dir, { recursive: true, filter: (path) => !/\/target$/.test(path) });
   return dir;
 }
 

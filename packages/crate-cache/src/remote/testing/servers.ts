@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -68,20 +68,40 @@ export function motoPython(): { python: string } | { unavailable: string } {
 }
 
 export async function startMoto(python: string): Promise<MotoServer> {
-  const child = spawn(python, ['-c', SERVER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const port = await firstLine(child, () => stderr);
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return startServer(python, ['-c', SERVER_SCRIPT]);
 }
 
 /** A fault proxy (fault-proxy.ts) in front of `target`, in a process of its own; stopped with the returned stop(). */
 export async function startFaultProxy(target: string, mode: 'pass' | 'hang' | 'status-500' | 'truncate-blobs'): Promise<{ endpoint: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [join(__dirname, 'fault-proxy.js'), target, mode], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const port = await firstLine(child, () => stderr);
-  return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return startServer(process.execPath, [join(__dirname, 'fault-proxy.js'), target, mode]);
+}
+
+/**
+ * Starts a server that prints its port as its first line and ends when its
+ * stdin closes. Its stderr (werkzeug logs every request) goes to a file:
+ * a pipe nobody drains while a test blocks in spawnSync would fill up and
+ * stall the server.
+ */
+async function startServer(command: string, args: string[]): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'nx-cargo-test-server-'));
+  const log = join(dir, 'stderr.log');
+  const child = spawn(command, args, { stdio: ['pipe', 'pipe', openSync(log, 'w')] });
+  let port: string;
+  try {
+    port = await firstLine(child, () => readFileSync(log, 'utf8'));
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // Nothing else is printed on stdout; reading on keeps the pipe from ever filling.
+  child.stdout?.resume();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 function run(command: string, args: string[]): void {
