@@ -14,9 +14,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const dist = (path) => join(REPO_ROOT, 'packages/crate-cache/dist', path);
 const { MOTO_CREDENTIALS, motoPython, startFaultProxy, startMoto } = await import(dist('remote/testing/servers.js'));
-const { generateSigningKey } = await import(dist('remote/signing.js'));
+const { generateSigningKey, parsePrivateKey } = await import(dist('remote/signing.js'));
 const { signRecord, RECORD_FORMAT } = await import(dist('remote/record.js'));
-export { startFaultProxy, signRecord, RECORD_FORMAT };
+export { startFaultProxy, RECORD_FORMAT };
+
+/** A record's text as a writer holding `pair`'s private key would upload it. */
+export function signedRecord(body, pair) {
+  return signRecord(body, parsePrivateKey(pair.privateKeyPem));
+}
 
 /** The key main's CI signs with (readers trust it), and one nobody trusts. */
 export const TRUSTED = generateSigningKey();

@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RemoteSession } from '../remote/remote-cache.js';
+import type { RemoteCall, RemoteSession } from '../remote/remote-cache.js';
 import type { RecordBody } from '../remote/record.js';
 import { putBlobFromBuffer, putBlobFromChunks, putBlobFromFile, readBlob, restoreFile, type PutBlobResult, type RestoreMode } from './blobs.js';
 import { acquire, tryAcquire, type Claim, type ClaimOptions } from './claims.js';
@@ -59,6 +59,10 @@ export class CrateStore {
   private readonly remoteProblem?: { session: string; reason: string };
   private readonly origins = new Map<string, Origin>();
   private readonly remoteKeys = new Map<string, Promise<string[]>>();
+  /** Remote records fetched by this store object, verified or not (undefined): each is read and judged once. */
+  private readonly remoteRecords = new Map<string, Promise<RecordBody | undefined>>();
+  /** Remote entries this store tried to install: each is fetched and judged once. */
+  private readonly remoteEntries = new Map<string, Promise<EntryMeta | undefined>>();
   /** Entries this store installed from the remote, with what it cost. */
   private readonly fetched = new Map<string, RemoteUse>();
   /** Time and bytes spent on the remote by this store object: one rustc call's unit. */
@@ -125,7 +129,9 @@ export class CrateStore {
       return local;
     }
     if (!origin || !this.remote) return undefined;
-    return this.fetchEntry(key, origin, this.remote);
+    let fetched = this.remoteEntries.get(key);
+    if (!fetched) this.remoteEntries.set(key, (fetched = this.fetchEntry(key, origin, this.remote)));
+    return fetched;
   }
 
   /** What fetching `key` from the remote cost, when this store installed it from there. */
@@ -192,8 +198,7 @@ export class CrateStore {
     if (!keys) this.remoteKeys.set(baseKey, (keys = this.remoteAnswer(() => remote.recordKeys(baseKey, call), [])));
     for (const key of await keys) {
       if (local.some((candidate) => candidate.key === key)) continue;
-      const known = this.origins.get(key);
-      const record = known?.record ?? (await this.remoteAnswer(() => remote.record(baseKey, key, call), undefined));
+      const record = await this.remoteRecord(remote, baseKey, key, call);
       if (!record) continue;
       this.origins.set(key, { baseKey, candidate: record.candidate, crateName, record });
       yield record.candidate;
@@ -313,7 +318,7 @@ export class CrateStore {
   /** Installs the remote entry of `key` (blobs, entry, manifest candidate) and returns it; undefined on any failure, which is logged. */
   private async fetchEntry(key: string, origin: Origin, remote: RemoteSession): Promise<EntryMeta | undefined> {
     const call = { store: this, crateName: origin.crateName, spent: this.spent };
-    const record = origin.record ?? (await this.remoteAnswer(() => remote.record(origin.baseKey, key, call), undefined));
+    const record = origin.record ?? (await this.remoteRecord(remote, origin.baseKey, key, call));
     if (!record) return undefined;
     return this.remoteAnswer(async () => {
       if (!(await remote.fetchBlobs(record, call))) return undefined;
@@ -328,6 +333,12 @@ export class CrateStore {
     if (problemsLogged.has(`${session}\0${reason}`)) return;
     problemsLogged.add(`${session}\0${reason}`);
     await this.recordEvent({ at: Date.now(), session: session || undefined, result: 'remote-error', reason, ms: 0 });
+  }
+
+  private remoteRecord(remote: RemoteSession, baseKey: string, key: string, call: RemoteCall): Promise<RecordBody | undefined> {
+    let record = this.remoteRecords.get(key);
+    if (!record) this.remoteRecords.set(key, (record = this.remoteAnswer(() => remote.record(baseKey, key, call), undefined)));
+    return record;
   }
 
   /** A remote step's answer; a local failure on the way (a full disk) is logged and read as `fallback`. */
