@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hash } from 'blake3';
@@ -13,7 +14,8 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
  * remote is skipped for the rest of the run. The count lives in a file of
  * the store (one line per failure, appended with O_APPEND), because a run's
  * rustc calls may be served by several processes (the server, in-process
- * wrappers); the process whose line is the `max`-th says so, once.
+ * wrappers); the call whose line is the `max`-th says so, once, however
+ * the appends of concurrent calls interleave.
  */
 export class RemoteHealth {
   private tripped = false;
@@ -29,7 +31,7 @@ export class RemoteHealth {
 
   async usable(): Promise<boolean> {
     if (this.tripped) return false;
-    this.tripped = (await this.count()) >= this.max;
+    this.tripped = (await this.failures()).length >= this.max;
     return !this.tripped;
   }
 
@@ -37,23 +39,29 @@ export class RemoteHealth {
   async failed(reason: string): Promise<string | undefined> {
     const first = !(await stat(this.file).catch(() => undefined));
     if (first) await this.removeOld();
-    await appendFile(this.file, `${Date.now()} ${reason.replace(/\s+/g, ' ')}\n`);
-    const count = await this.count();
-    if (count < this.max) return undefined;
+    const id = randomBytes(6).toString('hex');
+    await appendFile(this.file, `${Date.now()} ${id} ${reason.replace(/\s+/g, ' ')}\n`);
+    const failures = await this.failures();
+    if (failures.length < this.max) return undefined;
     this.tripped = true;
-    return count === this.max ? `remote skipped for the rest of this run after ${this.max} failed calls (last: ${reason})` : undefined;
+    return failures[this.max - 1] === id ? `remote skipped for the rest of this run after ${this.max} failed calls (last: ${reason})` : undefined;
   }
 
-  private async count(): Promise<number> {
+  /** The ids of the run's failures, in the order they were logged. */
+  private async failures(): Promise<string[]> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return 0;
+      if (errorCode(error) === 'ENOENT') return [];
       throw error;
     }
     const since = this.session ? 0 : Date.now() - UNNAMED_WINDOW_MS;
-    return text.split('\n').filter((line) => line !== '' && Number(line.slice(0, line.indexOf(' '))) >= since).length;
+    return text
+      .split('\n')
+      .map((line) => line.split(' '))
+      .filter(([at, id]) => id !== undefined && Number(at) >= since)
+      .map(([, id]) => id);
   }
 
   private async removeOld(): Promise<void> {

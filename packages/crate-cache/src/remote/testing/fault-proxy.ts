@@ -41,9 +41,9 @@ function forward(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     answer.on('data', (chunk: Buffer) => chunks.push(chunk));
     answer.on('end', () => {
-      res.write(Buffer.concat(chunks).subarray(0, Math.floor(length / 2)));
-      // Closed before the announced length: the client sees a transfer cut short.
-      res.socket?.destroy();
+      res.flushHeaders();
+      // Closed once half the announced length is out: the client sees a transfer cut short.
+      res.write(Buffer.concat(chunks).subarray(0, Math.floor(length / 2)), () => setTimeout(() => res.socket?.destroy(), 50));
     });
   });
   out.on('error', () => res.destroy());
