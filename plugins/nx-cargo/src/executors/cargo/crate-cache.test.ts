@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseKacheReport, setUpCrateCache, summarize, type UnitEvent } from './crate-cache.js';
 
@@ -22,6 +24,17 @@ describe('choosing the crate cache', () => {
     assert.equal(builtin.env.NX_CARGO_CRATE_CACHE_WORKSPACE, '/w');
     assert.deepEqual((await setUpCrateCache('off', '/w', NO_KACHE)).env, {});
     await assert.rejects(setUpCrateCache('kache', '/w', NO_KACHE), /kache` is not on PATH: install kache, or set the crateCache option/);
+  });
+
+  it("with kache, kache's own remote settings reach it untouched, and ours are not translated into them", async (t) => {
+    const bin = mkdtempSync(join(tmpdir(), 'fake-kache-'));
+    t.after(() => rmSync(bin, { recursive: true, force: true }));
+    writeFileSync(join(bin, 'kache'), '#!/bin/sh\n');
+    chmodSync(join(bin, 'kache'), 0o755);
+    const env = { PATH: bin, HOME: '/tmp', KACHE_S3_BUCKET: 'team-cache', KACHE_S3_ENDPOINT: 'http://127.0.0.1:9000', NX_CARGO_CRATE_CACHE_REMOTE_BUCKET: 'ours' };
+    const cache = await setUpCrateCache('kache', '/w', env);
+    // cargo gets the task's environment plus this: KACHE_* as the user set them, nothing of ours.
+    assert.deepEqual([cache.kind, cache.env], ['kache', { RUSTC_WRAPPER: join(bin, 'kache') }]);
   });
 
   it('counts kache report events as the built-in ones', () => {
