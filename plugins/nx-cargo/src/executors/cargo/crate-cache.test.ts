@@ -31,7 +31,7 @@ describe('choosing the crate cache', () => {
     t.after(() => rmSync(bin, { recursive: true, force: true }));
     writeFileSync(join(bin, 'kache'), '#!/bin/sh\n');
     chmodSync(join(bin, 'kache'), 0o755);
-    const env = { PATH: bin, HOME: '/tmp', KACHE_S3_BUCKET: 'team-cache', KACHE_S3_ENDPOINT: 'http://127.0.0.1:9000', NX_CARGO_CRATE_CACHE_REMOTE_BUCKET: 'ours' };
+    const env = { PATH: bin, HOME: '/tmp', KACHE_CONFIG: '/ci/kache.toml', KACHE_S3_REGION: 'eu-west-1', NX_CARGO_CRATE_CACHE_REMOTE_BUCKET: 'ours' };
     const cache = await setUpCrateCache('kache', '/w', env);
     // cargo gets the task's environment plus this: KACHE_* as the user set them, nothing of ours.
     assert.deepEqual([cache.kind, cache.env], ['kache', { RUSTC_WRAPPER: join(bin, 'kache') }]);
