@@ -90,12 +90,6 @@ export function configIdentity(config: RemoteConfig): string {
   return JSON.stringify({ location, prefix, trusted: trusted.map((key) => key.id).sort(), signer: signing?.publicKey.id, timeoutMs, maxFailures, uploadConcurrency, unverified });
 }
 
-/** Where the remote is, for messages. */
-export function describeLocation(config: RemoteConfig): string {
-  const { location } = config;
-  return location.kind === 's3' ? `s3://${location.bucket}/${config.prefix}${location.endpoint ? ` at ${location.endpoint}` : ''}` : `${location.dir}/${config.prefix}`;
-}
-
 function s3Location(env: NodeJS.ProcessEnv, bucket: string): S3Location {
   const endpoint = value(env, 'ENDPOINT');
   if (endpoint && !/^https?:\/\/[^/\s]+/.test(endpoint)) throw new RemoteConfigError(`${PREFIX}_ENDPOINT`, `expected an http(s) URL, got ${JSON.stringify(endpoint)}`);

@@ -8,9 +8,7 @@ import { RemoteSession, type RemoteCache } from './remote-cache.js';
 import { S3Backend } from './s3-backend.js';
 import { UploadQueue } from './uploads.js';
 
-export { RemoteConfigError, describeLocation, remoteConfigFromEnv, type RemoteConfig } from './config.js';
 export { generateSigningKey } from './signing.js';
-export { RemoteSession } from './remote-cache.js';
 
 /** One remote client and upload queue per configuration (and credentials) in a process: the cache server serves many runs. */
 const caches = new Map<string, RemoteCache>();

@@ -66,8 +66,8 @@ export class RemoteSession {
   async record(baseKey: string, key: string, call: RemoteCall): Promise<RecordBody | undefined> {
     const text = await this.guarded(call, () => this.remote.backend.read(REMOTE_LAYOUT.record(baseKey, key)));
     if (text === undefined) return undefined;
-    const { keys, unverified } = { keys: this.remote.config.trusted, unverified: this.remote.config.unverified };
-    const verdict = verifyRecord(text.toString('utf8'), { key, baseKey }, { keys, unverified });
+    const { trusted, unverified } = this.remote.config;
+    const verdict = verifyRecord(text.toString('utf8'), { key, baseKey }, { keys: trusted, unverified });
     if (verdict.ok) return verdict.body;
     await this.event(call, { result: 'rejected', key, reason: `remote record rejected: ${verdict.problem}` });
     return undefined;
@@ -95,35 +95,40 @@ export class RemoteSession {
    * signed record last, so a record never names a blob that is not there.
    */
   upload(baseKey: string, candidate: ManifestCandidate, call: Omit<RemoteCall, 'spent'>, options: { quietIfPresent: boolean }): void {
-    const signing = this.remote.config.signing;
-    if (!signing) return;
+    if (!this.writes) return;
     this.remote.uploads.add(this.session, () => this.uploadNow(baseKey, candidate, { ...call, spent: { bytes: 0, ms: 0 } }, options.quietIfPresent));
   }
 
-  flush(): Promise<void> {
-    return this.remote.uploads.flush(this.session);
-  }
-
   private async uploadNow(baseKey: string, candidate: ManifestCandidate, call: RemoteCall, quietIfPresent: boolean): Promise<void> {
-    const { backend, config } = this.remote;
     const started = Date.now();
-    const name = REMOTE_LAYOUT.record(baseKey, candidate.key);
     const notUploaded = (reason: string) => this.event(call, { result: 'not-uploaded', key: candidate.key, reason, ms: Date.now() - started });
     try {
-      if (!(await this.health.usable())) return void (await notUploaded('the remote is skipped for the rest of this run'));
-      if (await backend.exists(name)) return void (quietIfPresent || (await notUploaded('a record for this key is already on the remote; records are never overwritten')));
-      const entry = await call.store.readLocalEntry(candidate.key);
-      if (!entry) return void (await notUploaded('the entry is no longer in the local store'));
-      call.crateName ??= entry.crateName;
-      let bytes = 0;
-      for (const file of entry.files) bytes += await this.uploadBlob(file, call.store);
-      const text = Buffer.from(signRecord({ key: candidate.key, baseKey, candidate, entry }, config.signing as NonNullable<RemoteConfig['signing']>));
-      if ((await backend.create(name, { data: text })) === 'exists') return void (await notUploaded('another writer put a record for this key first; records are never overwritten'));
-      await this.event(call, { result: 'uploaded', key: candidate.key, bytes: bytes + text.length, ms: Date.now() - started });
+      const outcome = await this.uploadEntry(baseKey, candidate, call);
+      if (outcome === 'uploaded') return;
+      if (outcome === 'present' && quietIfPresent) return;
+      await notUploaded(UPLOAD_OUTCOMES[outcome]);
     } catch (error) {
       if (error instanceof RemoteError) await this.failed(call, error.message);
       await notUploaded(`upload failed: ${errorMessage(error)}`);
     }
+  }
+
+  /** The upload itself; 'uploaded' has logged its own event with the bytes sent. */
+  private async uploadEntry(baseKey: string, candidate: ManifestCandidate, call: RemoteCall): Promise<'uploaded' | keyof typeof UPLOAD_OUTCOMES> {
+    const { backend, config } = this.remote;
+    const started = Date.now();
+    const name = REMOTE_LAYOUT.record(baseKey, candidate.key);
+    if (!(await this.health.usable())) return 'skipped';
+    if (await backend.exists(name)) return 'present';
+    const entry = await call.store.readLocalEntry(candidate.key);
+    if (!entry) return 'gone';
+    call.crateName ??= entry.crateName;
+    let bytes = 0;
+    for (const file of entry.files) bytes += await this.uploadBlob(file, call.store);
+    const text = Buffer.from(signRecord({ key: candidate.key, baseKey, candidate, entry }, config.signing as NonNullable<RemoteConfig['signing']>));
+    if ((await backend.create(name, { data: text })) === 'exists') return 'raced';
+    await this.event(call, { result: 'uploaded', key: candidate.key, bytes: bytes + text.length, ms: Date.now() - started });
+    return 'uploaded';
   }
 
   /** Uploads one blob unless the remote has it; the local copy is checked first, so a damaged one is never spread. */
@@ -178,6 +183,14 @@ export class RemoteSession {
     await call.store.recordEvent({ at: Date.now(), session: this.session || undefined, crateName: call.crateName, ms: 0, ...event });
   }
 }
+
+/** Why an entry was not uploaded, as the event log says it. */
+const UPLOAD_OUTCOMES = {
+  skipped: 'the remote is skipped for the rest of this run',
+  present: 'a record for this key is already on the remote; records are never overwritten',
+  gone: 'the entry is no longer in the local store',
+  raced: 'another writer put a record for this key first; records are never overwritten',
+};
 
 /** A blob the remote served that is missing or not what the record names. */
 class BlobRejected extends Error {}

@@ -1,11 +1,15 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import { RemoteError, type CreateBody, type RemoteBackend, type RemoteObject } from './backend.js';
 import type { S3Location } from './config.js';
 
 // The SDK warns on Node < 22 through process.emitWarning; in the in-process wrapper that line would land in cargo's rustc output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** The SDK takes ~200 ms to load: only a process that talks to S3 pays for it, once. */
+let sdk: Promise<typeof import('@aws-sdk/client-s3')> | undefined;
+const loadSdk = () => (sdk ??= import('@aws-sdk/client-s3'));
 
 /** Names the SDK and S3-compatible servers give a missing object. */
 const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchObject']);
@@ -17,19 +21,18 @@ const NOT_FOUND = new Set(['NoSuchKey', 'NotFound', 'NoSuchObject']);
  * write of the same name is in flight).
  */
 export class S3Backend implements RemoteBackend {
-  private readonly client: S3Client;
+  private client?: Promise<S3Client>;
 
   constructor(
     private readonly location: S3Location,
     private readonly prefix: string,
-    timeoutMs: number,
-    env: NodeJS.ProcessEnv,
-  ) {
-    this.client = new S3Client(clientConfig(location, timeoutMs, env));
-  }
+    private readonly timeoutMs: number,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   async list(prefix: string, limit: number): Promise<RemoteObject[]> {
-    const response = await this.call('list', prefix, () => this.client.send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key(prefix), MaxKeys: 1000 })));
+    const { ListObjectsV2Command } = await loadSdk();
+    const response = await this.call('list', prefix, async () => (await this.s3()).send(new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: this.key(prefix), MaxKeys: 1000 })));
     const objects = (response.Contents ?? [])
       .filter((object) => object.Key !== undefined)
       .map((object) => ({ name: (object.Key as string).slice(this.prefix.length), modified: object.LastModified?.getTime() ?? 0 }));
@@ -52,9 +55,10 @@ export class S3Backend implements RemoteBackend {
   }
 
   async exists(name: string): Promise<boolean> {
+    const { HeadObjectCommand } = await loadSdk();
     return this.call('check', name, async () => {
       try {
-        await this.client.send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
+        await (await this.s3()).send(new HeadObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
         return true;
       } catch (error) {
         if (isNotFound(error)) return false;
@@ -64,10 +68,11 @@ export class S3Backend implements RemoteBackend {
   }
 
   async create(name: string, body: CreateBody): Promise<'created' | 'exists'> {
+    const { PutObjectCommand } = await loadSdk();
     return this.call('write', name, async () => {
       const payload = 'data' in body ? { Body: body.data, ContentLength: body.data.length } : { Body: createReadStream(body.file), ContentLength: body.size };
       try {
-        await this.client.send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(name), IfNoneMatch: '*', ...payload }));
+        await (await this.s3()).send(new PutObjectCommand({ Bucket: this.location.bucket, Key: this.key(name), IfNoneMatch: '*', ...payload }));
         return 'created';
       } catch (error) {
         const status = statusOf(error);
@@ -78,13 +83,18 @@ export class S3Backend implements RemoteBackend {
   }
 
   private async get(name: string) {
+    const { GetObjectCommand } = await loadSdk();
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
+      const response = await (await this.s3()).send(new GetObjectCommand({ Bucket: this.location.bucket, Key: this.key(name) }));
       return response.Body;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  private s3(): Promise<S3Client> {
+    return (this.client ??= loadSdk().then(({ S3Client }) => new S3Client(clientConfig(this.location, this.timeoutMs, this.env))));
   }
 
   private key(name: string): string {
