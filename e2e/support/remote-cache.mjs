@@ -44,6 +44,8 @@ export function remoteEnv({ endpoint, bucket, signWith, extra = {} }) {
     NX_CARGO_CRATE_CACHE_REMOTE_ENDPOINT: endpoint,
     NX_CARGO_CRATE_CACHE_REMOTE_PREFIX: PREFIX,
     NX_CARGO_CRATE_CACHE_REMOTE_TRUSTED_KEYS: TRUSTED.publicKey,
+    // Two test files building at once on 2 cores can keep moto (Python) from answering for seconds; the fault tests set their own.
+    NX_CARGO_CRATE_CACHE_REMOTE_TIMEOUT_MS: '30000',
     ...(signWith ? { NX_CARGO_CRATE_CACHE_REMOTE_WRITE: 'true', NX_CARGO_CRATE_CACHE_REMOTE_SIGNING_KEY: signWith.privateKeyPem } : {}),
     ...extra,
   };

@@ -209,9 +209,9 @@ export class CrateStore {
    * Adds a compile's source set to the local manifest, the last step of
    * storing an entry; a writing remote then gets the entry in the background.
    */
-  async addManifestCandidate(baseKey: string, candidate: ManifestCandidate, crateName?: string): Promise<void> {
+  async addManifestCandidate(baseKey: string, candidate: ManifestCandidate): Promise<void> {
     await addManifestCandidate(this.paths, baseKey, candidate);
-    this.remote?.upload(baseKey, candidate, { store: this, crateName }, { quietIfPresent: false });
+    this.remote?.upload(baseKey, candidate, { store: this }, { quietIfPresent: false });
   }
 
   /**
