@@ -33,7 +33,7 @@ describe('a Cargo workspace under real nx', () => {
 
   it('infers the targets', () => {
     const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
-    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'build-release', 'check', 'clippy', 'doc', 'fmt', 'run', 'test', 'test-release']);
+    assert.deepEqual(Object.keys(project.targets).sort(), ['build', 'build-release', 'check', 'clippy', 'doc', 'fmt', 'nx-release-publish', 'run', 'test', 'test-release']);
     assert.equal(project.targets.build.executor, 'nx-cargo:cargo');
   });
 
@@ -194,6 +194,35 @@ describe('bad input', () => {
     const build = ws.nx(['build', 'greet', '--skip-nx-cache'], { PATH: path });
     assert.notEqual(build.status, 0);
     assert.match(build.output, /cargo was not found on PATH\. Install Rust with rustup/);
+  });
+});
+
+describe('target names and metadata', () => {
+  let ws;
+  before(() => {
+    ws = NxWorkspace.fromFixture('basic');
+    ws.write('nx.json', JSON.stringify({ plugins: [{ plugin: 'nx-cargo', options: { buildTargetName: 'cargo-build', testTargetName: 'cargo-test' } }], targetDefaults: { 'nx-cargo:cargo': { options: { crateCache: 'builtin' } } } }));
+    // A project of another kind whose build needs the crate's, through the renamed target.
+    ws.write('apps/web/project.json', JSON.stringify({ name: 'web', implicitDependencies: ['hello-cli'], targets: { build: { command: 'echo web built', dependsOn: ['^cargo-build'] } } }));
+  });
+  after(() => ws.dispose());
+
+  it('shows metadata on every inferred target: technologies, description, help command', () => {
+    const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
+    for (const [name, target] of Object.entries(project.targets)) {
+      assert.deepEqual(target.metadata?.technologies, ['cargo'], name);
+      assert.ok(target.metadata?.description, name);
+      assert.match(target.metadata?.help?.command ?? '', /^cargo \w+ --help$/, name);
+    }
+  });
+
+  it('runs renamed targets, and other projects depend on them by their new names', () => {
+    const project = JSON.parse(ws.nxOk(['show', 'project', 'hello-cli', '--json']).stdout);
+    assert.ok(project.targets['cargo-build'] && project.targets['cargo-test'] && !project.targets.build);
+    const web = ws.nxOk(['build', 'web']);
+    assert.match(web.output, /nx run hello-cli:cargo-build/);
+    assert.match(web.output, /web built/);
+    assert.ok(existsSync(`${ws.root}/target/debug/hello-cli`));
   });
 });
 

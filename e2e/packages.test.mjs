@@ -26,7 +26,7 @@ for (const pack of packs) {
 }
 
 /** Files of the plugin's build that load @nx/devkit at run time (it is a devDependency: types only). */
-const devkitLoaders = (files) => files.filter((file) => file.endsWith('.js') && /require\("@nx\/devkit(\/[^"]*)?"\)/.test(readFileSync(join(REPO_ROOT, 'plugins/nx-cargo', file), 'utf8')));
+const devkitLoaders = (files) => files.filter((file) => file.endsWith('.js') && /(require|import)\(["']@nx\/devkit(\/[^"']*)?["']\)/.test(readFileSync(join(REPO_ROOT, 'plugins/nx-cargo', file), 'utf8')));
 
 test('nx-cargo never loads @nx/devkit at run time: its functions come from the nx the workspace installed', () => {
   const pack = packs.find((candidate) => candidate.name === 'nx-cargo');

@@ -71,6 +71,13 @@ const compiling = (facts, crates) => tasksOf(facts.crates).filter((task) => {
   return [...compiledBy(facts, crate, target)].some((name) => crates.includes(name));
 });
 
+/**
+ * The crate's own test tasks: files under tests/, benches/ and examples/ are
+ * cargo's test, bench and example targets, which `cargo test` builds (benches
+ * when asked) and nothing else does, in this crate or any other.
+ */
+const ownTests = (crates) => tasksOf(crates, TARGETS.filter((target) => target.startsWith('test')));
+
 /** Tasks that build with `profile`. */
 const withProfile = (facts, profile) => tasksOf(facts.crates, TARGETS.filter((target) => PROFILES[target].includes(profile)));
 
@@ -101,6 +108,10 @@ const editFile = (path, edit) => (ws) => ws.write(path, edit(ws.read(path)));
 const CHANGES = [
   { name: 'a README edit', apply: editFile('README.md', (text) => `${text}\nMore words.\n`), expected: () => [] },
   { name: 'a source edit in shared', apply: editFile('crates/shared/src/lib.rs', (text) => `${text}\npub const MORE: u8 = 1;\n`), expected: (facts) => compiling(facts, ['shared']) },
+  { name: 'a test in shared/tests', apply: editFile('crates/shared/tests/digits.rs', (text) => `${text}\n#[test]\nfn more() {}\n`), expected: () => ownTests(['shared']) },
+  { name: 'a bench in shared/benches', apply: editFile('crates/shared/benches/digits.rs', (text) => `${text}\n// faster\n`), expected: () => ownTests(['shared']) },
+  { name: 'an example in shared/examples', apply: editFile('crates/shared/examples/show.rs', (text) => `${text}\n// shown\n`), expected: () => ownTests(['shared']) },
+  { name: "the README shared's library reads with include_str!", apply: editFile('crates/shared/README.md', (text) => `${text}More words.\n`), expected: (facts) => compiling(facts, ['shared']) },
   { name: 'an edit in tool, which app does not use', apply: editFile('crates/tool/src/lib.rs', (text) => `${text}\npub const MORE: u8 = 1;\n`), expected: (facts) => compiling(facts, ['tool']) },
   { name: "a source edit in testkit, app's dev-dependency", apply: editFile('crates/testkit/src/lib.rs', (text) => `${text}\npub const MORE: u8 = 1;\n`), expected: (facts) => compiling(facts, ['testkit']) },
   {

@@ -6,10 +6,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { installedPackages, REPO_ROOT } from '../../tools/support/installed-packages.mjs';
 
-const FIXTURE = join(REPO_ROOT, 'e2e/fixtures/crate-cache');
+/** The fixture the scenarios copy unless told otherwise (e2e/fixtures/<name>). */
+const DEFAULT_FIXTURE = 'crate-cache';
 /** The installed package's CLI, and the wrapper it gives cargo (its native client, built on first use). */
 export const CACHE_CLI = installedPackages().bin('nx-cargo-crate-cache');
 const OUR_WRAPPER = execFileSync(process.execPath, [CACHE_CLI, 'wrapper'], { encoding: 'utf8' }).trim();
@@ -37,9 +38,10 @@ if [ -n "$name" ] && [ "$name" != "___" ]; then printf '%s/%s\\n' "$CARGO_PKG_NA
 exec rustc "$@"`);
 
 let copies = 0;
-/** A fresh copy of the fixture (or of another workspace) at a new absolute path, with no target dir. */
-export function freshWorkspace(source = FIXTURE) {
+/** A fresh copy of a fixture (a name under e2e/fixtures, or a workspace's absolute path) at a new absolute path, with no target dir. */
+export function freshWorkspace(fixture = DEFAULT_FIXTURE) {
   const dir = join(scratch, `ws-${++copies}`);
+  const source = isAbsolute(fixture) ? fixture : join(REPO_ROOT, 'e2e/fixtures', fixture);
   cpSync(source, dir, { recursive: true, filter: (path) => !/\/target$/.test(path) });
   return dir;
 }

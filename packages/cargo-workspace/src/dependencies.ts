@@ -28,7 +28,8 @@ export interface CargoDependency {
   workspaceKey?: string;
 }
 
-const SECTIONS: ReadonlyArray<[string, DependencyKind]> = [
+/** The dependency tables of a package (and of each `[target.X]` table), by kind. */
+export const DEPENDENCY_SECTIONS: ReadonlyArray<[string, DependencyKind]> = [
   ['dependencies', 'normal'],
   ['dev-dependencies', 'dev'],
   ['build-dependencies', 'build'],
@@ -48,7 +49,7 @@ export function readDependencies(manifest: Manifest, workspace?: { dir: string; 
   }
   const result: CargoDependency[] = [];
   for (const { table, target } of tables) {
-    for (const [section, kind] of SECTIONS) {
+    for (const [section, kind] of DEPENDENCY_SECTIONS) {
       const entries = kebabOrSnake(table, section);
       if (!isTable(entries)) continue;
       for (const [key, value] of Object.entries(entries)) {

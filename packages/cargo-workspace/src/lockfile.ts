@@ -1,6 +1,7 @@
 import { hash } from 'blake3';
 import { parse, TomlError } from 'smol-toml';
 import { LockfileError } from './errors.js';
+import { NodeMask, Reachability } from './reachability.js';
 
 /** One `[[package]]` entry of a Cargo.lock. */
 export interface LockPackage {
@@ -72,7 +73,7 @@ export function parseLockfile(file: string, text: string): Lockfile {
   const seen = new Set<string>();
   const versionCounts = new Map<string, number>();
   packages.forEach((pkg, index) => {
-    const key = `${pkg.name} ${pkg.version} ${pkg.source === undefined ? '' : withoutPrecise(pkg.source)}`;
+    const key = lockPackageKey(pkg);
     if (seen.has(key)) {
       throw new LockfileError(
         { file, line: lineOf(text, packageHeader, index) },
@@ -156,6 +157,16 @@ function withoutPrecise(source: string): string {
   return hashAt === -1 ? source : source.slice(0, hashAt);
 }
 
+/**
+ * Identity of a lock package across two versions of a lockfile: name,
+ * version and source without a git source's locked commit (which is
+ * content, not identity: a new commit of the same branch is a change of
+ * that package). Path packages have an empty source part.
+ */
+export function lockPackageKey(pkg: LockPackage): string {
+  return `${pkg.name} ${pkg.version} ${pkg.source === undefined ? '' : withoutPrecise(pkg.source)}`.trimEnd();
+}
+
 /** Packages whose name and version another package of the same lockfile shares. */
 const sharedNameVersion = new WeakSet<LockPackage>();
 
@@ -178,6 +189,10 @@ interface LockIndex {
   resolved: Map<LockPackage, LockPackage[]>;
   /** Dependencies of `sorted[i]` as positions, filled in on first visit. */
   edges: (number[] | undefined)[];
+  /** What each package reaches, built on the first closure asked for. */
+  reach?: Reachability;
+  /** The packages with a source. */
+  external?: NodeMask;
 }
 
 /** Built once per Lockfile so that hundreds of closures do not rescan it. */
@@ -272,22 +287,11 @@ export function externalClosure(lock: Lockfile, name: string, version?: string):
     throw new LockfileError({ file: lock.file }, reason);
   }
 
-  // Positions, rather than sets of objects, keep 500 walks over thousands of
-  // packages cheap; sorting positions sorts by name, version, source.
-  const visited = new Uint8Array(index.sorted.length);
-  const start = index.position.get(roots[0])!;
-  visited[start] = 1;
-  const queue = [start];
-  const external: number[] = [];
-  for (let i = 0; i < queue.length; i++) {
-    for (const dep of edgesOf(lock, index, queue[i])) {
-      if (visited[dep]) continue;
-      visited[dep] = 1;
-      queue.push(dep);
-      if (index.sorted[dep].source !== undefined) external.push(dep);
-    }
-  }
-  return external.sort((a, b) => a - b).map((i) => index.sorted[i]);
+  // One reachability for the whole lock serves every crate's closure; positions
+  // are in name, version, source order, so the closure comes out sorted.
+  index.reach ??= new Reachability(index.sorted.map((_, at) => edgesOf(lock, index, at)));
+  index.external ??= new NodeMask(index.sorted.length, (at) => index.sorted[at].source !== undefined);
+  return index.reach.reached(index.position.get(roots[0])!, index.external).map((at) => index.sorted[at]);
 }
 
 function edgesOf(lock: Lockfile, index: LockIndex, at: number): number[] {

@@ -1,9 +1,15 @@
 import { posix } from 'node:path';
 
+/** Segments that need posix.normalize: '.', '..', empty (a doubled or trailing slash). */
+const NEEDS_NORMALIZING = /(^|\/)\.{1,2}(\/|$)|\/\/|\/$/;
+
 /** Joins and normalizes repository-relative paths; the root is ''. */
 export function joinPath(...parts: string[]): string {
-  const joined = posix.normalize(posix.join(...parts.filter((part) => part !== '')));
-  return joined === '.' ? '' : joined.replace(/\/$/, '');
+  const joined = parts.filter((part) => part !== '').join('/');
+  // Most joins are of clean names: normalizing each cost a fifth of a 500-crate graph.
+  if (!NEEDS_NORMALIZING.test(joined)) return joined;
+  const normalized = posix.normalize(joined);
+  return normalized === '.' ? '' : normalized.replace(/\/$/, '');
 }
 
 /** The folder holding a repository-relative file. */

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { parse, TomlError } from 'smol-toml';
 import { ManifestError } from './errors.js';
 
@@ -27,4 +28,16 @@ export function kebabOrSnake(table: TomlTable, key: string): unknown {
 
 export function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** Whether two parsed documents hold the same values (smol-toml's tables have no prototype, and its dates are subclasses). */
+export function sameToml(a: unknown, b: unknown): boolean {
+  return isDeepStrictEqual(plain(a), plain(b));
+}
+
+function plain(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plain);
+  if (value instanceof Date) return `${value.constructor.name}:${value.toISOString()}`;
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
+  return value;
 }

@@ -3,7 +3,7 @@ import { normalizePath, normalizeText, type PathRoots } from './path-roots.js';
 import type { RustcCompile } from './rustc-args.js';
 
 /** Bumped whenever what goes into a key changes, so old entries can never match. */
-export const KEY_SCHEMA = 'nx-cargo-crate-cache/1';
+export const KEY_SCHEMA = 'nx-cargo-crate-cache/2';
 
 /**
  * The input classes of a key. Named so `why-miss` can say what changed and
@@ -12,7 +12,8 @@ export const KEY_SCHEMA = 'nx-cargo-crate-cache/1';
 export type KeyClass =
   | 'schema' | 'toolchain' | 'target' | 'crate' | 'emit' | 'codegen' | 'cfg' | 'unstable' | 'diagnostics'
   | 'extern' | 'link-search' | 'link-lib' | 'sysroot' | 'remap' | 'argv' | 'env' | 'cargo-cfg'
-  | 'linker' | 'libc' | 'source' | 'env-dep';
+  | 'linker' | 'libc' | 'source' | 'env-dep'
+  | 'macro-env' | 'macro-file' | 'macro-probe' | 'macro-dir' | 'recording';
 
 export interface KeyPart {
   class: KeyClass;

@@ -10,8 +10,8 @@ export class LocalRustcRunner implements RustcRunner {
     return (await runRustc([this.call.rustc, ...this.call.args], this.call, false)).code;
   }
 
-  compile(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    return runRustc(argv, this.call, true);
+  compile(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+    return runRustc(argv, { cwd: this.call.cwd, env: { ...this.call.env, ...env } }, true);
   }
 
   async replay(stdout: string, stderr: string): Promise<void> {

@@ -7,8 +7,8 @@
 export interface RustcRunner {
   /** rustc with the call's own argv and output straight to cargo; resolves to its exit code. */
   passthrough(): Promise<number>;
-  /** rustc with this argv (program first); output goes to cargo live and is also returned. */
-  compile(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** rustc with this argv (program first) and `env` added; output goes to cargo live and is also returned. */
+  compile(argv: string[], env?: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Stored output of a hit, written to cargo as rustc would have. */
   replay(stdout: string, stderr: string): Promise<void>;
   /**

@@ -8,7 +8,8 @@ import { CommandMemo, contentIdentity, ioParts, rememberHash } from './key-input
 import { depInfoFile, unitOutputs } from './outputs.js';
 import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathRoots } from './path-roots.js';
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
-import { sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
+import { loadsProcMacros, recorderLibrary, startRecording, type CompileRecording } from './compile-recording.js';
+import { macroReadSetOf, sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
 import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RemoteUse, type RestoreMode, type StoredFile } from './store/index.js';
 import { remoteOption } from './remote/index.js';
 import type { NotStored, RustcRunner } from './rustc-runner.js';
@@ -88,8 +89,10 @@ class CachedCompile {
   async run(): Promise<number> {
     let baseParts: KeyPart[];
     let baseKey: string;
+    let recorder: string | undefined;
     try {
-      baseParts = await this.baseParts();
+      recorder = await this.recorder();
+      baseParts = [...(await this.baseParts()), ...this.recordingParts(recorder)];
       baseKey = keyOf(baseParts, this.omit);
       if (await this.restore(baseKey, baseParts)) return 0;
     } catch (error) {
@@ -104,13 +107,15 @@ class CachedCompile {
       if (await this.restore(baseKey, baseParts)) return 0;
       const started = BigInt(Date.now()) * 1_000_000n;
       const args = compileArgs(this.context.args, remapPairs(this.roots));
-      const result = await this.context.runner.compile([this.context.rustc, ...args]);
+      const recording = recorder ? await startRecording(recorder, this.store.paths, this.context.env, this.compile) : undefined;
+      const result = await this.context.runner.compile([this.context.rustc, ...args], recording?.env);
       if (result.code !== 0) {
+        await recording?.discard();
         await this.event('miss', { reason: 'compile failed: nothing stored' });
         return result.code;
       }
       // Recorded before cargo gets its answer, so a task's summary counts every unit.
-      const compiled = await this.recordMiss(baseParts, started);
+      const compiled = await this.recordMiss(baseParts, started, recording);
       if (!compiled) return 0;
       // Storing after cargo's answer must not depend on target/ still being there (a CI job may remove it at once).
       const snapshot = this.context.runner.defer ? await this.snapshotOutputs() : undefined;
@@ -147,6 +152,26 @@ class CachedCompile {
     }
   }
 
+  /**
+   * The recorder for a compile that loads proc macros, where it can be built
+   * (and unless a negative control switches it off with the test-only
+   * NX_CARGO_CRATE_CACHE_TEST_RECORD=off).
+   */
+  private async recorder(): Promise<string | undefined> {
+    if (!loadsProcMacros(this.compile) || this.context.env.NX_CARGO_CRATE_CACHE_TEST_RECORD === 'off') return undefined;
+    return recorderLibrary(this.store.root, this.context.env);
+  }
+
+  /**
+   * Whether the key covers what proc macros read: an entry stored without
+   * recording must never serve a lookup that could see those reads, and the
+   * other way round.
+   */
+  private recordingParts(recorder: string | undefined): KeyPart[] {
+    if (!loadsProcMacros(this.compile)) return [];
+    return [{ class: 'recording', name: 'proc macro reads', value: recorder ? 'recorded' : 'not recorded' }];
+  }
+
   private async baseParts(): Promise<KeyPart[]> {
     const { compile, context, roots } = this;
     const memo = new CommandMemo(path.join(defaultStoreRoot(context.env), 'memo'));
@@ -155,7 +180,7 @@ class CachedCompile {
 
   /** A hit: an earlier source set that still matches, whose entry restores intact. */
   private async restore(baseKey: string, baseParts: KeyPart[]): Promise<boolean> {
-    const compare = { sources: !this.omit.has('source'), envs: !this.omit.has('env-dep') };
+    const compare = { sources: !this.omit.has('source'), envs: !this.omit.has('env-dep'), macros: true };
     for await (const candidate of this.store.candidates(baseKey, this.label)) {
       if (!(await sourceSetMatches(candidate, this.context.env, this.roots, compare))) continue;
       const key = keyOf([...baseParts, ...sourceParts(candidate)], this.omit);
@@ -198,14 +223,24 @@ class CachedCompile {
    * read (its dep-info) and why it missed. Undefined when that key cannot be
    * trusted: the compile then stays out of the store.
    */
-  private async recordMiss(baseParts: KeyPart[], compileStartedNs: bigint): Promise<CompiledUnit | undefined> {
+  private async recordMiss(baseParts: KeyPart[], compileStartedNs: bigint, recording: CompileRecording | undefined): Promise<CompiledUnit | undefined> {
     try {
-      const sources = await sourceSetOf(parseDepInfo(await readFile(depInfoFile(this.compile), 'utf8')), this.context.cwd, this.roots, compileStartedNs);
+      const sources: SourceSet = await sourceSetOf(parseDepInfo(await readFile(depInfoFile(this.compile), 'utf8')), this.context.cwd, this.roots, compileStartedNs);
+      if (recording) {
+        const macros = await recording.reads();
+        if ('uncacheable' in macros) {
+          // Compiled, not stored: nothing a key could hold stands for what the macro did.
+          await this.event('passthrough', { reason: `not cacheable: ${macros.uncacheable}` });
+          return undefined;
+        }
+        sources.macro = await macroReadSetOf(macros.reads, this.context.env, this.context.cwd, this.roots, compileStartedNs);
+      }
       const parts = [...baseParts, ...sourceParts(sources)];
       const key = keyOf(parts, this.omit);
       await this.event('miss', { key, reason: await this.missReason(parts, key) });
       return { sources, parts, key };
     } catch (error) {
+      await recording?.discard();
       await this.event('miss', { reason: `not stored: ${(error as Error).message}` });
       return undefined;
     }
@@ -271,7 +306,7 @@ class CachedCompile {
     return changes.map((change) => `${change.class} ${change.name}: ${describe(change.before)} -> ${describe(change.after)}`).join('; ');
   }
 
-  private async event(result: 'hit' | 'miss' | 'error', details: { key?: string; reason?: string; bytes?: number; remote?: RemoteUse }): Promise<boolean> {
+  private async event(result: 'hit' | 'miss' | 'passthrough' | 'error', details: { key?: string; reason?: string; bytes?: number; remote?: RemoteUse }): Promise<boolean> {
     return this.store.recordEvent({ at: Date.now(), session: this.context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName: this.label, result, ms: Date.now() - this.started, ...details });
   }
 }

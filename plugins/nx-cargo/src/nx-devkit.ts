@@ -4,4 +4,4 @@
  * dependency on @nx/devkit N would require nx >= N-1 and so pin users to
  * recent Nx majors (types still come from @nx/devkit at build time).
  */
-export { detectPackageManager, getPackageManagerCommand, globAsync, logger, readJson, readNxJson, updateJson, updateNxJson } from 'nx/src/devkit-exports';
+export { detectPackageManager, getPackageManagerCommand, globAsync, logger, parseJson, readJson, readNxJson, updateJson, updateNxJson } from 'nx/src/devkit-exports';

@@ -3,7 +3,7 @@
 // cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
 // to no wrapper at all and to sccache.
 //
-//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,nx,remote,sccache] [--wrapper <path>]
+//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,unrecorded,nx,remote,sccache] [--wrapper <path>]
 //
 // "ours" is the package as a user installs it (tools/support/installed-packages.mjs:
 // the packed tarballs installed beside nx), its wrapper what the installed
@@ -17,6 +17,9 @@
 // all of them, it times `cargo build --offline`:
 //   1. no wrapper, cold (`cargo clean` first);
 //   2. ours cold: empty store (NX_CARGO_CRATE_CACHE_DIR), `cargo clean`;
+//   2b. ours cold with the recording of proc-macro reads switched off (the
+//      test-only NX_CARGO_CRATE_CACHE_TEST_RECORD=off), in a store of its own:
+//      what the recording costs;
 //   3. ours warm: `cargo clean`, the store as (2) left it: every unit should be restored;
 //   4. ours relocated: the copy, no target dir, the same store;
 //   4b. ours through nx: `nx run-many -t build --skip-nx-cache` in the same
@@ -50,7 +53,7 @@ import { NX_ENV, NxWorkspace } from '../../support/nx-workspace.mjs';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
 import { externalPackages, writeFixture } from './fixture.mjs';
 
-const GROUPS = ['baseline', 'ours', 'nx', 'remote', 'sccache'];
+const GROUPS = ['baseline', 'ours', 'unrecorded', 'nx', 'remote', 'sccache'];
 /** What the fixture's binary is run with to check a build (prints a count and a digest). */
 const APP_ARGS = ['--count', '20'];
 /** Variables that would change what is measured; every build starts without them. */
@@ -85,7 +88,7 @@ function parseOptions(argv) {
   const only = new Set(values.only.split(',').map((group) => group.trim()).filter(Boolean));
   const unknown = [...only].filter((group) => !GROUPS.includes(group));
   if (unknown.length > 0 || only.size === 0) throw new BenchError(`--only takes a comma-separated list of ${GROUPS.join(', ')}, got "${values.only}"`);
-  if (only.has('nx') && !only.has('ours')) throw new BenchError('--only nx needs ours too: the nx row restores from the store the cold row of ours fills');
+  if ((only.has('nx') || only.has('unrecorded')) && !only.has('ours')) throw new BenchError('--only nx and unrecorded need ours too (its wrapper; the nx row restores from the store the cold row of ours fills)');
   if (only.has('remote') && !only.has('ours')) throw new BenchError('--only remote needs ours too: its rows run our wrapper');
   return { runs: positiveInt(values.runs, '--runs'), only, wrapper: values.wrapper ? resolve(values.wrapper) : undefined };
 }
@@ -155,7 +158,8 @@ function prepare(tools) {
   fixture.packages = fixture.members + fixture.external;
   if (tools.wrapper) {
     fixture.oursStore = temp('store');
-    fixture.tempDirs.push(fixture.oursStore);
+    fixture.unrecordedStore = temp('store-unrecorded');
+    fixture.tempDirs.push(fixture.oursStore, fixture.unrecordedStore);
     // The project graph, once, so that the nx row times the tasks (Nx reuses it while no Cargo file changes).
     tools.ws.nxOk(['show', 'projects']);
   }
@@ -178,7 +182,8 @@ function columnsFor(fixture, only) {
   const round = {};
   const columns = {
     baselineCold: { group: 'baseline', short: 'none-cold', label: 'no wrapper, cold', measure: () => baselineCold(fixture) },
-    oursCold: { group: 'ours', short: 'ours-cold', label: 'ours, cold (empty store)', measure: () => oursCold(fixture, round) },
+    oursCold: { group: 'ours', short: 'ours-cold', label: 'ours, cold (empty store, proc-macro reads recorded)', measure: () => oursCold(fixture, round) },
+    oursColdUnrecorded: { group: 'unrecorded', short: 'ours-cold-unrecorded', label: 'ours, cold, recording off (test-only switch)', measure: () => oursColdUnrecorded(fixture) },
     oursWarm: { group: 'ours', short: 'ours-warm', label: 'ours, warm (cargo clean, store filled)', measure: () => oursWarm(fixture, round, fixture.main, 'warm') },
     oursMoved: { group: 'ours', short: 'ours-relocated', label: 'ours, relocated (copy, same store)', measure: () => oursWarm(fixture, round, fixture.moved, 'relocated') },
     oursNx: { group: 'nx', short: 'ours-nx', label: 'ours through nx run-many -t build, warm', measure: () => oursThroughNx(fixture, round) },
@@ -206,6 +211,14 @@ function oursCold(fixture, round) {
   const sample = withOursStats(fixture, () => buildSample(fixture, fixture.main, oursEnv(fixture, fixture.main), 'cargo build with ours (cold)'));
   round.oursFilled = true;
   return sample;
+}
+
+/** What recording proc-macro reads costs: the same cold build with it switched off, in a store of its own. */
+function oursColdUnrecorded(fixture) {
+  emptyDir(fixture.unrecordedStore);
+  cargoClean(fixture.main);
+  const env = { ...oursEnv(fixture, fixture.main), NX_CARGO_CRATE_CACHE_DIR: fixture.unrecordedStore, NX_CARGO_CRATE_CACHE_TEST_RECORD: 'off' };
+  return buildSample(fixture, fixture.main, env, 'cargo build with ours, recording off (cold)');
 }
 
 /** Warm in `root`: the original after `cargo clean`, or the copy with no target dir. */
@@ -487,6 +500,7 @@ function printReport(fixture, columns, { runs, only }) {
   const shown = Object.keys(columns).filter((key) => !columns[key].unavailable);
   const rows = [['', 'median', 'min', 'max', 'units (last run)', 'cache stats (last run)'], ...shown.map((key) => row(key))];
   if (only.has('baseline') && only.has('ours')) rows.push(ratio('ours cold / no-wrapper cold', 'oursCold', 'baselineCold', atMost(1.1)), ratio('ours warm / no-wrapper cold', 'oursWarm', 'baselineCold', atMost(0.3)), ratio('ours relocated / no-wrapper cold', 'oursMoved', 'baselineCold', atMost(0.3)));
+  if (only.has('baseline') && only.has('unrecorded')) rows.push(ratio('ours cold, recording off / no-wrapper cold', 'oursColdUnrecorded', 'baselineCold'), ratio('ours cold / ours cold, recording off', 'oursCold', 'oursColdUnrecorded'));
   if (only.has('baseline') && only.has('nx')) rows.push(ratio('ours through nx, warm / no-wrapper cold', 'oursNx', 'baselineCold', atMost(0.3)));
   if (only.has('baseline') && only.has('remote')) {
     rows.push(

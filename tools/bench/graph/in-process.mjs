@@ -6,6 +6,7 @@
 //
 //   node in-process.mjs <plugin entry> <createNodes export> <workspace root> <manifest list (JSON file)> [calls]
 //
+// <plugin entry> is what `require` takes: the plugin's installed package folder.
 // <createNodes export> is the name the Nx under test reads: `createNodes` for
 // Nx 23 and later, `createNodesV2` for Nx 21 and 22. Call 1 is "cold" (first
 // graph in a fresh process, module already loaded), the last is "warm".
@@ -13,8 +14,10 @@
 // same bytes (outside the timing): the file change on which the daemon calls
 // again, which also makes any cache keyed on file stats miss, so that warm
 // calls measure graph work, not a cache hit.
-// Prints one JSON line: the require time, per call the phase times in ms, and
-// for the first and the last call the project roots and edges as root pairs.
+// Prints one JSON line: the require time, the file the plugin resolved to and
+// every CommonJS file loaded by the end (run.mjs checks that none comes from
+// this repository), per call the phase times in ms, and for the first and
+// the last call the project roots and edges as root pairs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { matchesGlob } from 'node:path';
@@ -27,8 +30,9 @@ process.chdir(workspaceRoot);
 // Nx hands the file list in, so reading it is not part of the timed work.
 const manifests = JSON.parse(readFileSync(manifestListFile, 'utf8'));
 
+const require = createRequire(import.meta.url);
 const start = performance.now();
-const plugin = createRequire(import.meta.url)(pluginEntry);
+const plugin = require(pluginEntry);
 const requireMs = performance.now() - start;
 
 if (!Array.isArray(plugin[nodesExport])) throw new Error(`${pluginEntry} exports no ${nodesExport} (it exports ${Object.keys(plugin).join(', ')})`);
@@ -54,7 +58,9 @@ for (let call = 1; call <= calls; call++) {
   if (call === 1 || call === calls) graphs.push(graphOf(projects, dependencies));
 }
 
-process.stdout.write(`${JSON.stringify({ requireMs, configFiles: configFiles.length, runs, cold: graphs[0], warm: graphs.at(-1) })}\n`);
+const pluginFile = require.resolve(pluginEntry);
+const loadedFiles = Object.keys(require.cache);
+process.stdout.write(`${JSON.stringify({ requireMs, pluginFile, loadedFiles, configFiles: configFiles.length, runs, cold: graphs[0], warm: graphs.at(-1) })}\n`);
 
 /** Project roots and edges between projects (external nodes left out) as root pairs. */
 function graphOf(projects, dependencies) {

@@ -3,3 +3,4 @@
 export { cargoFacts, compareFacts, modelFacts } from './cargo-metadata-oracle.js';
 export { manifestsBelow } from './manifests-below.js';
 export { memoryFs } from './memory-file-system.js';
+export { base as lockEntries, lockText, REGISTRY, type Entry as LockEntry } from './lockfiles.js';

@@ -67,7 +67,8 @@ impl From<io::Error> for Fallback {
 }
 
 /// Same rule as the TypeScript side's `defaultStoreRoot`: NX_CARGO_CRATE_CACHE_DIR
-/// (relative to the current folder), else an absolute XDG_CACHE_HOME, else ~/.cache.
+/// (relative to the current folder), else an absolute XDG_CACHE_HOME, else ~/.cache
+/// (HOME, else the user's entry in the password database, as Node's os.homedir()).
 fn store_root() -> PathBuf {
     if let Some(dir) = env::var_os("NX_CARGO_CRATE_CACHE_DIR").filter(|d| !d.is_empty()) {
         let dir = PathBuf::from(dir);
@@ -76,7 +77,7 @@ fn store_root() -> PathBuf {
     if let Some(dir) = env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|d| d.is_absolute()) {
         return dir.join("nx-cargo/crates");
     }
-    PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cache/nx-cargo/crates")
+    env::var_os("HOME").filter(|home| !home.is_empty()).map(PathBuf::from).or_else(env::home_dir).unwrap_or_default().join(".cache/nx-cargo/crates")
 }
 
 fn node() -> OsString {
@@ -114,6 +115,10 @@ fn start_server(socket: &Path, package: &Path) -> io::Result<()> {
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .process_group(0);
+    // Under a recorded build (nx-cargo-audit, strict inputs) the server is not part of what is audited.
+    if env::var_os("NX_CARGO_RECORD_DIR").is_some() {
+        command.env_remove("LD_PRELOAD").env_remove("NX_CARGO_RECORD_DIR");
+    }
     unsafe {
         command.pre_exec(|| {
             for fd in 3..1024 {
@@ -150,7 +155,8 @@ fn serve(mut stream: UnixStream, args: &[OsString], store: &Path) -> Result<i32,
         }
         RUN => {
             let argv = read_strings(&mut stream)?;
-            let (code, stdout, stderr) = run_captured(&argv);
+            let env = read_strings(&mut stream)?;
+            let (code, stdout, stderr) = run_captured(&argv, &env);
             // From here rustc has run: a lost server costs the store, never the result.
             let stored = (|| -> io::Result<i32> {
                 write_u32(&mut stream, code as u32)?;
@@ -235,11 +241,17 @@ fn send_request(stream: &mut UnixStream, args: &[OsString]) -> io::Result<()> {
     stream.flush()
 }
 
-/// Runs rustc with this process's stdin and fds; its output goes on live and is kept for the store.
-fn run_captured(argv: &[Vec<u8>]) -> (i32, Vec<u8>, Vec<u8>) {
+/// Runs rustc with this process's stdin and fds, and `env` (`NAME=value`) added
+/// (the read recorder); its output goes on live and is kept for the store.
+fn run_captured(argv: &[Vec<u8>], env: &[Vec<u8>]) -> (i32, Vec<u8>, Vec<u8>) {
     let program = OsString::from_vec(argv[0].clone());
+    let pairs = env.iter().filter_map(|pair| {
+        let at = pair.iter().position(|&b| b == b'=')?;
+        Some((OsString::from_vec(pair[..at].to_vec()), OsString::from_vec(pair[at + 1..].to_vec())))
+    });
     let child = Command::new(&program)
         .args(argv[1..].iter().map(|a| OsString::from_vec(a.clone())))
+        .envs(pairs)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn();

@@ -23,9 +23,10 @@ export class ClientRustcRunner implements RustcRunner {
     return 0;
   }
 
-  async compile(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  async compile(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     this.state = 'ran';
-    this.socket.write(Buffer.concat([Buffer.from([ANSWER.run]), stringList(argv)]));
+    const pairs = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    this.socket.write(Buffer.concat([Buffer.from([ANSWER.run]), stringList(argv), stringList(pairs)]));
     const code = await this.reader.u32();
     const stdout = (await this.reader.bytes()).toString('utf8');
     const stderr = (await this.reader.bytes()).toString('utf8');

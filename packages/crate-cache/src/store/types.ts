@@ -32,7 +32,16 @@ export interface EntryMeta {
 export interface ManifestCandidate {
   sources: Array<{ path: string; hash: string | null }>;
   envs: Array<{ name: string; value: string | null }>;
+  macro?: MacroReadSet;
   key: string;
+}
+
+/** Proc macros' reads with what they found: values, content hashes, existence, folder listings (null: absent). */
+export interface MacroReadSet {
+  envs: Array<{ name: string; value: string | null }>;
+  files: Array<{ path: string; hash: string | null }>;
+  probes: Array<{ path: string; exists: boolean }>;
+  dirs: Array<{ path: string; listing: string | null }>;
 }
 
 /**

@@ -40,6 +40,21 @@ export function candidateProblem(value: unknown): Problem {
   if (!Array.isArray(value.envs) || !value.envs.every((e: unknown) => pairOk(e, 'name', 'value'))) {
     return 'envs must be { name, value } pairs';
   }
+  return value.macro === undefined ? undefined : macroProblem(value.macro);
+}
+
+function macroProblem(value: unknown): Problem {
+  if (!isObject(value)) return 'macro reads must be an object';
+  const lists: Array<[string, (item: unknown) => boolean]> = [
+    ['envs', (item) => pairOk(item, 'name', 'value')],
+    ['files', (item) => pairOk(item, 'path', 'hash')],
+    ['dirs', (item) => pairOk(item, 'path', 'listing')],
+    ['probes', (item) => isObject(item) && typeof item.path === 'string' && typeof item.exists === 'boolean'],
+  ];
+  for (const [name, ok] of lists) {
+    const list = value[name];
+    if (!Array.isArray(list) || !list.every(ok)) return `macro ${name} are malformed`;
+  }
   return undefined;
 }
 

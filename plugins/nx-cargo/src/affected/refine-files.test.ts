@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { base, lockText } from './test-locks.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
-import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
+import { lockEntries as base, lockText, memoryFs } from '@nx-cargo/cargo-workspace/testing';
 
 const ROOT = '[workspace]\nmembers = ["app", "shared", "tool"]\n\n[workspace.dependencies]\nregex = "1.7.1"\n';
 const crate = (name: string, extra = '') => `[package]\nname = "${name}"\nversion = "0.1.0"\n${extra}`;

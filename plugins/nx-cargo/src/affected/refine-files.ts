@@ -1,9 +1,18 @@
-import { CargoModelError, dirOf, joinPath, loadCargoRepository, parseLockfile, type FileSystem, type Lockfile } from '@nx-cargo/cargo-workspace';
+import {
+  CargoModelError,
+  changedExternalPackages,
+  cratesReachingChanges,
+  dirOf,
+  isWorkspaceRootManifest,
+  joinPath,
+  loadCargoRepository,
+  parseLockfile,
+  type FileSystem,
+  type LockCrate,
+  type Lockfile,
+} from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
 import { CRATE_INPUTS_FILE, PROFILES_DIR, workspaceInputsFiles } from '../graph/workspace-inputs.js';
-import { cratesReachingChanges, type LockCrate } from './crate-selection.js';
-import { changedExternalPackages } from './lock-diff.js';
-import { isWorkspaceRootManifest } from './manifest-compare.js';
 
 /** The two sides of a change; paths are relative to the Nx workspace root. */
 export interface ChangeSources {

@@ -279,13 +279,13 @@ function targetOptions(target: NonNullable<ProjectJson['targets']>[string], conf
   return { ...merged, package: merged.package ?? cargo.package, cwd: merged.cwd ?? (cargo.workspaceDir || '.') } as CargoExecutorOptions;
 }
 
-/** nx.json's namedInputs (nx.json may hold comments, which @nx/devkit's parser accepts). */
+/** nx.json's namedInputs (nx.json may hold comments, which Nx's own parser accepts). */
 async function nxJsonNamedInputs(nxRoot: string): Promise<Record<string, NxInput[]> | undefined> {
   const text = readFileSync(join(nxRoot, 'nx.json'), 'utf8');
   try {
     return (JSON.parse(text) as { namedInputs?: Record<string, NxInput[]> }).namedInputs;
   } catch {
-    const { parseJson } = await import('@nx/devkit');
+    const { parseJson } = await import('../nx-devkit.js');
     return parseJson<{ namedInputs?: Record<string, NxInput[]> }>(text).namedInputs;
   }
 }

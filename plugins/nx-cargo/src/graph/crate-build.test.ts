@@ -7,7 +7,7 @@ import { describeBuild } from './crate-build.js';
 function describeIn(files: Record<string, string>, crate: CargoPackage, cargoTargetDir?: string) {
   const fs: FileSystem = { readFile: (path) => files[path], readDir: () => [] };
   const packageJsonFiles = new Set(Object.keys(files).filter((path) => path.endsWith('package.json')));
-  return describeBuild(fs, crate, { cargoTargetDir, packageJsonFiles });
+  return describeBuild(fs, crate, { cargoTargetDir, packageJsonFiles, projectFolders: new Set<string>(), buildConfigs: new Map() });
 }
 
 const target = (name: string, kind: string[], crateTypes = kind): CargoTarget => ({ name, kind, crateTypes, srcPath: '', edition: '2021', requiredFeatures: [] });

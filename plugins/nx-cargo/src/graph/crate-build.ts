@@ -1,21 +1,36 @@
 import { artifactFamily, artifactFileNames, dirOf, hostArtifactFamily, isTable, joinPath, parseToml, type CargoPackage, type FileSystem, type TomlTable } from '@nx-cargo/cargo-workspace';
-import type { CrateBuild } from './inferred-targets.js';
+import type { CrateBuild } from './types.js';
 
 /** What the repository holds besides the crate: CARGO_TARGET_DIR and the package.json files Nx found. */
 export interface BuildSurroundings {
   /** CARGO_TARGET_DIR made repo-relative; it overrides any config, as it does for cargo. */
   cargoTargetDir?: string;
   packageJsonFiles: ReadonlySet<string>;
+  /** Folders holding a package.json or project.json: another plugin's project there merges with the crate's. */
+  projectFolders: ReadonlySet<string>;
+  /** Cargo config by workspace folder, read once for all its crates (a graph asks 500 times for the same few). */
+  buildConfigs: Map<string, BuildConfig>;
+}
+
+/** `[build] target-dir` (repo-relative) and `target` where cargo's config sets them. */
+export interface BuildConfig {
+  targetDir?: string;
+  target?: string;
 }
 
 /** What building `pkg` produces and where, from its targets, cargo config and package.json. */
 export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: BuildSurroundings): CrateBuild {
-  const config = buildConfig(fs, pkg.workspaceDir);
+  let config = surroundings.buildConfigs.get(pkg.workspaceDir);
+  if (!config) {
+    config = buildConfig(fs, pkg.workspaceDir);
+    surroundings.buildConfigs.set(pkg.workspaceDir, config);
+  }
   const family = config.target ? artifactFamily(config.target) : hostArtifactFamily(process.platform);
   const build: CrateBuild = {
     root: pkg.dir || '.',
     targetDir: surroundings.cargoTargetDir ?? config.targetDir ?? joinPath(pkg.workspaceDir, 'target'),
     artifacts: [...new Set(pkg.targets.flatMap((target) => artifactFileNames(target, family)))],
+    shared: surroundings.projectFolders.has(pkg.dir),
   };
   if (config.target) build.target = config.target;
   const bin = defaultBinary(pkg);
@@ -43,8 +58,8 @@ function defaultBinary(pkg: CargoPackage): string | undefined {
  * each (cargo merges the files, nearer first); target-dir is relative to the
  * folder holding `.cargo`.
  */
-function buildConfig(fs: FileSystem, workspaceDir: string): { targetDir?: string; target?: string } {
-  const found: { targetDir?: string; target?: string } = {};
+function buildConfig(fs: FileSystem, workspaceDir: string): BuildConfig {
+  const found: BuildConfig = {};
   for (let dir = workspaceDir; ; dir = dirOf(dir)) {
     const build = configBuildTable(fs, dir);
     if (found.targetDir === undefined && typeof build?.['target-dir'] === 'string') found.targetDir = joinPath(dir, build['target-dir']);

@@ -1,4 +1,4 @@
-import type { DependencyKind } from '@nx-cargo/cargo-workspace';
+import { Reachability, type DependencyKind } from '@nx-cargo/cargo-workspace';
 
 /** A crate as far as its local dependency edges go. */
 export interface CrateEdges {
@@ -28,61 +28,43 @@ export interface CrateSources {
  * dev-dependency's sources never reach `cargo build`, only `cargo test`.
  */
 export function crateSources(crates: readonly CrateEdges[]): Map<string, CrateSources> {
-  const byRoot = new Map(crates.map((crate) => [crate.root === '.' ? '' : crate.root, crate]));
-  const byName = new Map(crates.map((crate) => [crate.projectName, crate]));
-  const buildClosure = new Map<string, Set<string>>();
-  const buildOf = (crate: CrateEdges, visiting = new Set<string>()): Set<string> => {
-    const known = buildClosure.get(crate.projectName);
-    if (known) return known;
-    const closure = new Set<string>();
-    visiting.add(crate.projectName);
-    for (const dependency of crate.pathDependencies) {
-      const target = byRoot.get(dependency.dir);
-      if (!target || dependency.kind === 'dev' || target.projectName === crate.projectName) continue;
-      closure.add(target.projectName);
-      // A cycle through normal dependencies is an error cargo reports; don't loop on it.
-      if (!visiting.has(target.projectName)) for (const name of buildOf(target, visiting)) closure.add(name);
-    }
-    visiting.delete(crate.projectName);
-    buildClosure.set(crate.projectName, closure);
-    return closure;
-  };
-  const anyEdgeClosure = new Map<string, Set<string>>();
-  const anyEdgeOf = (crate: CrateEdges): Set<string> => {
-    const known = anyEdgeClosure.get(crate.projectName);
-    if (known) return known;
-    // Dev-dependency edges may form cycles: walk iteratively with a visited set.
-    const closure = new Set<string>();
-    const queue = [crate];
-    while (queue.length > 0) {
-      const current = queue.pop() as CrateEdges;
-      for (const dependency of current.pathDependencies) {
-        const target = byRoot.get(dependency.dir);
-        if (!target || closure.has(target.projectName)) continue;
-        closure.add(target.projectName);
-        queue.push(target);
-      }
-    }
-    closure.delete(crate.projectName);
-    anyEdgeClosure.set(crate.projectName, closure);
-    return closure;
-  };
+  const indexByRoot = new Map(crates.map((crate, at) => [crate.root === '.' ? '' : crate.root, at]));
+  const edges = crates.map((crate, at) =>
+    crate.pathDependencies.flatMap((dependency) => {
+      const target = indexByRoot.get(dependency.dir);
+      return target === undefined || target === at ? [] : [{ target, dev: dependency.kind === 'dev' }];
+    }),
+  );
+  // Normal and build edges form no cycle (cargo rejects one); dev-dependency edges may.
+  const build = new Reachability(edges.map((out) => out.filter((edge) => !edge.dev).map((edge) => edge.target)));
+  const anyEdge = new Reachability(edges.map((out) => out.map((edge) => edge.target)));
+  const withDeclaredInputs = crates.flatMap((crate, at) => (crate.hasDeclaredInputs ? [at] : []));
+  const names = (closure: Iterable<number>) => [...closure].map((reached) => crates[reached].projectName).sort();
   const sources = new Map<string, CrateSources>();
-  // Closures only grow along edges, so equal sizes mean equal sets.
-  const list = (closure: Set<string>, anyEdge: Set<string>) => (closure.size === anyEdge.size ? 'any-edge' : [...closure].sort());
-  for (const crate of crates) {
-    const build = buildOf(crate);
-    const test = new Set(build);
-    for (const dependency of crate.pathDependencies) {
-      const target = byRoot.get(dependency.dir);
-      if (!target || dependency.kind !== 'dev') continue;
-      test.add(target.projectName);
-      for (const name of buildOf(target)) test.add(name);
+  crates.forEach((crate, at) => {
+    // Both closures lie within the any-edge one, so equal sizes mean equal sets;
+    // most crates end there, without listing a closure.
+    const anyEdgeSize = anyEdge.count(at) - (anyEdge.reaches(at, at) ? 1 : 0);
+    const buildSize = build.count(at) - (build.reaches(at, at) ? 1 : 0);
+    const inBuild = (node: number) => node !== at && build.reaches(at, node);
+    const devEdges = edges[at].filter((edge) => edge.dev);
+    let test: { size: number; has: (node: number) => boolean; members: () => Iterable<number> };
+    if (devEdges.length === 0) {
+      test = { size: buildSize, has: inBuild, members: () => build.reached(at).filter((node) => node !== at) };
+    } else {
+      const members = new Set(build.reached(at));
+      for (const edge of devEdges) {
+        members.add(edge.target);
+        for (const reached of build.reached(edge.target)) members.add(reached);
+      }
+      members.delete(at);
+      test = { size: members.size, has: (node) => members.has(node), members: () => members };
     }
-    test.delete(crate.projectName);
-    const anyEdge = anyEdgeOf(crate);
-    const declared = (closure: Set<string>) => [...closure].filter((name) => byName.get(name)?.hasDeclaredInputs).sort();
-    sources.set(crate.projectName, { build: list(build, anyEdge), test: list(test, anyEdge), declared: { build: declared(build), test: declared(test) } });
-  }
+    sources.set(crate.projectName, {
+      build: buildSize === anyEdgeSize ? 'any-edge' : names(build.reached(at).filter((node) => node !== at)),
+      test: test.size === anyEdgeSize ? 'any-edge' : names(test.members()),
+      declared: { build: names(withDeclaredInputs.filter(inBuild)), test: names(withDeclaredInputs.filter(test.has)) },
+    });
+  });
   return sources;
 }

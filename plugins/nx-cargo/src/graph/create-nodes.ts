@@ -2,9 +2,12 @@ import type { CreateNodesContextV2 } from '@nx/devkit';
 import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
 import { readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { describeCargoGraph, toCreateNodesResults, type CreateNodesResults } from './cargo-graph.js';
+import { describeCargoGraph } from './describe.js';
 import { GraphCache, graphCacheKey } from './graph-cache.js';
-import type { NxCargoPluginOptions } from './options.js';
+import type { InternalPluginOptions } from './options.js';
+import { toCreateNodesResults } from './project-configuration.js';
+import type { Input } from './target-inputs.js';
+import type { CreateNodesResults } from './types.js';
 import { recordingFileSystem } from './recording-file-system.js';
 import { warn } from './warn.js';
 
@@ -26,22 +29,23 @@ const CODE_FINGERPRINT = [join(__dirname, '..'), dirname(require.resolve('@nx-ca
     }),
 );
 
-export function createCargoNodes(configFiles: readonly string[], options: NxCargoPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
+export function createCargoNodes(configFiles: readonly string[], options: InternalPluginOptions | undefined, context: CreateNodesContextV2): CreateNodesResults {
   const sortedFiles = [...configFiles].sort();
   const cargoTargetDir = targetDirFromEnvironment(context.workspaceRoot);
-  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles, cargoTargetDir ?? null]));
+  const nxJsonDefault = context.nxJsonConfiguration?.namedInputs?.default as Input[] | undefined;
+  const cache = new GraphCache(context.workspaceRoot, graphCacheKey([CODE_FINGERPRINT, options ?? {}, sortedFiles, cargoTargetDir ?? null, nxJsonDefault ?? null]));
   // Nx's own switch for not reusing a project graph turns this cache off too.
   const useCache = process.env.NX_CACHE_PROJECT_GRAPH !== 'false';
-  let graph = useCache ? cache.read() : undefined;
-  if (!graph) {
+  let nodes = useCache ? cache.read() : undefined;
+  if (!nodes) {
     const startedAtMs = Date.now();
     const { fs, readPaths } = recordingFileSystem(nodeFileSystem(context.workspaceRoot));
-    graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
-    // The inputs files' texts are for the sync generator, which describes the graph itself.
-    if (useCache) cache.write({ ...graph, inputsFiles: undefined }, readPaths, startedAtMs);
+    const graph = describeCargoGraph(fs, sortedFiles, options, cargoTargetDir);
+    nodes = { results: toCreateNodesResults(graph, nxJsonDefault, options), warnings: graph.warnings };
+    if (useCache) cache.write(nodes, readPaths, startedAtMs);
   }
-  for (const message of graph.warnings) warn(message);
-  return toCreateNodesResults(graph, options);
+  for (const message of nodes.warnings) warn(message);
+  return nodes.results;
 }
 
 /**

@@ -6,10 +6,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { manifestsBelow } from '@nx-cargo/cargo-workspace/testing';
 import { createCargoNodes } from './create-nodes.js';
-import type { CreateNodesResults } from './cargo-graph.js';
+import type { CreateNodesResults } from './types.js';
 
 const FIXTURE = join(__dirname, '../../../../e2e/fixtures/basic');
 const CACHE_FILE = '.nx/workspace-data/nx-cargo-graph.json';
+const NODES_FILE = '.nx/workspace-data/nx-cargo-nodes.json';
 
 /** Changes that must make the plugin compute the graph again, each on its own copy of the fixture. */
 const CHANGES: Record<string, (root: string) => void> = {
@@ -34,11 +35,11 @@ function nodes(root: string, files = manifestsBelow(root)): CreateNodesResults {
   return createCargoNodes(files, {}, { workspaceRoot: root, nxJsonConfiguration: {} });
 }
 
-/** Rewrites the cached graph so that a reused cache is visible in the result. */
+/** Rewrites the cached nodes so that a reused cache is visible in the result. */
 function poisonCache(root: string): void {
-  const file = join(root, CACHE_FILE);
+  const file = join(root, NODES_FILE);
   const cached = JSON.parse(readFileSync(file, 'utf8'));
-  for (const crate of cached.graph.crates) crate.projectName = `stale-${crate.projectName}`;
+  for (const [, result] of cached.nodes.results) for (const project of Object.values<{ name: string }>(result.projects ?? {})) project.name = `stale-${project.name}`;
   writeFileSync(file, JSON.stringify(cached));
 }
 
@@ -89,12 +90,28 @@ describe('graph cache', () => {
     assert.ok(!names(nodes(root, files)).some((name) => name.startsWith('stale-')));
   });
 
+  it('computes again when nx.json\'s default named input changes, which the inferred inputs start from', () => {
+    const root = copies.get('unchanged') as string;
+    nodes(root);
+    poisonCache(root);
+    const withDefault = createCargoNodes(manifestsBelow(root), {}, { workspaceRoot: root, nxJsonConfiguration: { namedInputs: { default: ['{projectRoot}/**/*', 'sharedGlobals'] } } });
+    assert.ok(!names(withDefault).some((name) => name.startsWith('stale-')), names(withDefault).join(', '));
+  });
+
   it('treats a damaged or foreign cache file as a miss', () => {
     const root = copies.get('unchanged') as string;
-    for (const content of ['{', '{"key":"x"}', JSON.stringify({ ...JSON.parse(readFileSync(join(root, CACHE_FILE), 'utf8')), graph: { results: [] } })]) {
-      writeFileSync(join(root, CACHE_FILE), content);
-      assert.deepEqual(names(nodes(root)), ['greet', 'hello-cli', 'words']);
-    }
+    const damage = (file: string, content: string) => {
+      nodes(root);
+      poisonCache(root);
+      writeFileSync(join(root, file), content);
+      assert.deepEqual(names(nodes(root)), ['greet', 'hello-cli', 'words'], `${file}: ${content.slice(0, 80)}`);
+    };
+    const nodesOf = () => JSON.parse(readFileSync(join(root, NODES_FILE), 'utf8'));
+    const headerOf = () => JSON.parse(readFileSync(join(root, CACHE_FILE), 'utf8'));
+    for (const content of ['{', '{"key":"x"}']) damage(CACHE_FILE, content);
+    damage(CACHE_FILE, JSON.stringify({ ...headerOf(), nodesId: 'another write' }));
+    damage(NODES_FILE, JSON.stringify({ ...nodesOf(), nodes: { results: {} } }));
+    damage(NODES_FILE, JSON.stringify({ ...nodesOf(), nodes: { results: [], warnings: 'none' } }));
   });
 
   it('does not store a graph read from files changed in the last moments', () => {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { CargoGraph } from './cargo-graph.js';
+import type { CreateNodesResults } from './types.js';
 
 /** Bumped whenever the shape of a cached graph or the way it is computed changes. */
-const CACHE_SCHEMA = 7;
+const CACHE_SCHEMA = 8;
 
 /**
  * Anything changed within this many milliseconds before the graph was read is
@@ -16,59 +16,80 @@ const RACY_WINDOW_MS = 2000;
 /** inode, size, mtime and ctime (ms, with sub-microsecond digits). */
 type Fingerprint = [number, number, number, number];
 
-interface CacheFile {
-  key: string;
-  /** Every path the graph read, with its stat fingerprint, or null where it did not exist. */
-  fingerprints: Array<[string, Fingerprint | null]>;
-  graph: CargoGraph;
+/**
+ * What createNodes answered, with the warnings to repeat: the finished
+ * results rather than the graph they come from, since JSON.parse is native
+ * code while building 500 projects' targets runs cold JavaScript in every
+ * fresh Nx process (a cache hit took 86 ms that way, of which 50 building).
+ */
+export interface CachedNodes {
+  results: CreateNodesResults;
+  warnings: string[];
 }
 
 /**
- * A graph computed before, reused while every file and folder it was read from
- * is unchanged (by inode, size, mtime and ctime, as cargo and git judge
+ * The small file, read first: a miss (a Cargo file changed) costs a few
+ * stats, not the parse of megabytes of nodes that will not be used.
+ */
+interface HeaderFile {
+  key: string;
+  /** Every path the graph read, with its stat fingerprint, or null where it did not exist. */
+  fingerprints: Array<[string, Fingerprint | null]>;
+  /** Names the nodes file written with this header; a mismatch (a write in between) reads as a miss. */
+  nodesId: string;
+}
+
+interface NodesFile {
+  id: string;
+  nodes: CachedNodes;
+}
+
+/**
+ * Nodes computed before, reused while every file and folder they were read
+ * from is unchanged (by inode, size, mtime and ctime, as cargo and git judge
  * freshness). Nx does not cache createNodes without its daemon, so without
  * this every nx command would re-read every manifest.
  */
 export class GraphCache {
-  private readonly file: string;
+  private readonly headerFile: string;
+  private readonly nodesFile: string;
 
   constructor(
     private readonly workspaceRoot: string,
     private readonly key: string,
   ) {
-    this.file = join(workspaceDataDirectory(workspaceRoot), 'nx-cargo-graph.json');
+    const dir = workspaceDataDirectory(workspaceRoot);
+    this.headerFile = join(dir, 'nx-cargo-graph.json');
+    this.nodesFile = join(dir, 'nx-cargo-nodes.json');
   }
 
-  read(): CargoGraph | undefined {
-    let cached: CacheFile;
-    try {
-      cached = JSON.parse(readFileSync(this.file, 'utf8')) as CacheFile;
-    } catch {
-      return undefined;
-    }
+  read(): CachedNodes | undefined {
     // A file written by hand or by another release reads as a miss, never as a crash.
-    if (cached?.key !== this.key || !Array.isArray(cached.fingerprints) || !Array.isArray(cached.graph?.crates)) return undefined;
-    for (const [path, expected] of cached.fingerprints) {
+    const header = readJson<HeaderFile>(this.headerFile);
+    if (header?.key !== this.key || !Array.isArray(header.fingerprints) || typeof header.nodesId !== 'string') return undefined;
+    for (const [path, expected] of header.fingerprints) {
       const actual = this.fingerprint(path);
       if (!sameFingerprint(actual, expected)) return undefined;
     }
-    return cached.graph;
+    const stored = readJson<NodesFile>(this.nodesFile);
+    if (stored?.id !== header.nodesId || !Array.isArray(stored.nodes?.results) || !Array.isArray(stored.nodes.warnings)) return undefined;
+    return stored.nodes;
   }
 
-  /** Stores the graph unless one of its sources changed too recently to be judged by timestamps. */
-  write(graph: CargoGraph, readPaths: Iterable<string>, startedAtMs: number): void {
+  /** Stores the nodes unless one of their sources changed too recently to be judged by timestamps. */
+  write(nodes: CachedNodes, readPaths: Iterable<string>, startedAtMs: number): void {
     const fingerprints: Array<[string, Fingerprint | null]> = [];
     for (const path of readPaths) {
       const fingerprint = this.fingerprint(path);
       if (fingerprint && Math.max(fingerprint[2], fingerprint[3]) > startedAtMs - RACY_WINDOW_MS) return;
       fingerprints.push([path, fingerprint]);
     }
-    const content: CacheFile = { key: this.key, fingerprints, graph };
+    const nodesId = randomUUID();
     try {
-      mkdirSync(dirname(this.file), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify(content));
-      renameSync(temporary, this.file);
+      mkdirSync(dirname(this.headerFile), { recursive: true });
+      // Nodes first: a header never names nodes that are not there yet.
+      replaceFile(this.nodesFile, JSON.stringify({ id: nodesId, nodes } satisfies NodesFile));
+      replaceFile(this.headerFile, JSON.stringify({ key: this.key, fingerprints, nodesId } satisfies HeaderFile));
     } catch {
       // A cache that cannot be written only costs time on the next run.
     }
@@ -79,6 +100,21 @@ export class GraphCache {
     const stats = statSync(join(this.workspaceRoot, path), { throwIfNoEntry: false });
     return stats ? [stats.ino, stats.size, stats.mtimeMs, stats.ctimeMs] : null;
   }
+}
+
+function readJson<T>(file: string): Partial<T> | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<T>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Readers see the old file or the new one, never half of one. */
+function replaceFile(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
 }
 
 function sameFingerprint(actual: Fingerprint | null, expected: Fingerprint | null): boolean {

@@ -12,6 +12,22 @@ export interface NxCargoPluginOptions {
    * crate's Cargo.toml does the same.
    */
   inputs?: Record<string, unknown[]>;
+  /** Names of the inferred targets, as @nx/vite and @nx/gradle let them be chosen (defaults: build, build-release, ...). */
+  buildTargetName?: string;
+  buildReleaseTargetName?: string;
+  checkTargetName?: string;
+  testTargetName?: string;
+  testReleaseTargetName?: string;
+  clippyTargetName?: string;
+  fmtTargetName?: string;
+  docTargetName?: string;
+  runTargetName?: string;
+}
+
+export type TargetNameOption = Extract<keyof NxCargoPluginOptions, `${string}TargetName`>;
+
+/** Options the plugin reads that are not part of its public interface. */
+export interface InternalPluginOptions extends NxCargoPluginOptions {
   /**
    * FOR TESTS ONLY, never for real workspaces: leaves inputs out of every
    * cargo task, so that a test can show its assertions fail without them

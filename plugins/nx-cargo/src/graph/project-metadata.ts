@@ -10,4 +10,6 @@ export interface CargoProjectMetadata {
   externalDependencies: string[];
   /** Library and binary targets: what `cargo build -p <package>` must produce for the task to succeed. */
   buildTargets: Array<{ name: string; kind: string[] }>;
+  /** Whether cargo would publish it (a version, and `publish` not false or []): such crates get `nx-release-publish`. */
+  publishable: boolean;
 }

@@ -1,6 +1,4 @@
-export interface CrateGeneratorSchema {
-  /** The Cargo package name. */
-  name: string;
-  /** Folder of the new crate, relative to the workspace root; `crates/<name>` when absent. */
-  directory?: string;
-}
+import type { CrateOptions } from '../shared/crate.js';
+
+/** `nx g nx-cargo:binary`'s options: a crate's name and folder, nothing of its own. */
+export type BinaryGeneratorSchema = CrateOptions;

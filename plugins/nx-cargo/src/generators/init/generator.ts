@@ -1,8 +1,10 @@
 import type { NxJsonConfiguration, Tree } from '@nx/devkit';
-import { readNxJson, updateNxJson } from '../../nx-devkit.js';
+import { logger, readNxJson, updateNxJson } from '../../nx-devkit.js';
+import { PLUGIN_NAME } from '../shared/nx-cargo-tree.js';
+import { addReleaseGroups } from './release-groups.js';
 import type { InitGeneratorSchema } from './schema.js';
 
-export const PLUGIN_NAME = 'nx-cargo';
+export { PLUGIN_NAME };
 
 /** The root manifest `init` writes: a virtual workspace whose crates live under crates/. */
 export const ROOT_MANIFEST = '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n';
@@ -14,13 +16,18 @@ export const SYNC_GENERATOR = 'nx-cargo:sync';
  * `nx g nx-cargo:init`: registers the plugin and its sync generator as a
  * global one (run by `nx sync`, checked by `nx sync:check`, never blocking a
  * task: task hashes do not read its files), creates a root virtual Cargo
- * workspace when there is no root Cargo.toml, and ignores `target`. Running
- * it again changes nothing.
+ * workspace when there is no root Cargo.toml, and ignores `target`. With
+ * `--release`, adds release groups for the crates cargo would publish to
+ * nx.json. Running it again changes nothing.
  */
-export async function initGenerator(tree: Tree, _options: InitGeneratorSchema = {}): Promise<void> {
+export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<void> {
   registerPlugin(tree);
   if (!tree.exists('Cargo.toml')) tree.write('Cargo.toml', ROOT_MANIFEST);
   ignoreTarget(tree);
+  if (options.release) {
+    const groups = await addReleaseGroups(tree, options.release);
+    if (groups.length === 0) logger.info('nx-cargo: no release groups added (no publishable crates outside the groups in nx.json)');
+  }
 }
 
 export default initGenerator;

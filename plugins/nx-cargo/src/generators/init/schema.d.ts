@@ -1,1 +1,4 @@
-export interface InitGeneratorSchema {}
+export interface InitGeneratorSchema {
+  /** Add release groups for the crates cargo would publish to nx.json, all in one fixed group or independently versioned. */
+  release?: 'independent' | 'fixed';
+}

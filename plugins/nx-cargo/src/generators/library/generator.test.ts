@@ -202,12 +202,12 @@ describe('library generator --napi', () => {
     assert.deepEqual(repository.errors, []);
     const pkg = repository.packages.find((candidate) => candidate.name === 'my-addon');
     assert.ok(pkg);
-    assert.deepEqual(describeBuild(fs, pkg, { packageJsonFiles: new Set(['crates/my-addon/package.json']) }).napi, { generatesBindings: true });
+    assert.deepEqual(describeBuild(fs, pkg, { packageJsonFiles: new Set(['crates/my-addon/package.json']), projectFolders: new Set<string>(), buildConfigs: new Map() }).napi, { generatesBindings: true });
     // Without --napi: no package.json, so a plain cargo build.
     await libraryGenerator(tree, { name: 'plain' });
     const plain = loadCargoRepository(fs, ['Cargo.toml', 'crates/plain/Cargo.toml']).packages.find((candidate) => candidate.name === 'plain');
     assert.ok(plain);
-    assert.equal(describeBuild(fs, plain, { packageJsonFiles: new Set() }).napi, undefined);
+    assert.equal(describeBuild(fs, plain, { packageJsonFiles: new Set(), projectFolders: new Set<string>(), buildConfigs: new Map() }).napi, undefined);
   });
 
   it('adds @napi-rs/cli to the root devDependencies when missing, and keeps a version the workspace has', async () => {

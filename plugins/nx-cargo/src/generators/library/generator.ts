@@ -3,7 +3,7 @@ import { execSync } from 'node:child_process';
 import { detectPackageManager, getPackageManagerCommand, logger, readJson, updateJson } from '../../nx-devkit.js';
 import { generateCrate } from '../shared/crate.js';
 import { NAPI_CLI_VERSION } from '../shared/napi-template.js';
-import type { CrateGeneratorSchema } from './schema.js';
+import type { LibraryGeneratorSchema } from './schema.js';
 
 /**
  * `nx g nx-cargo:library <name> [--directory crates/<name>] [--napi]`: a Cargo
@@ -11,7 +11,7 @@ import type { CrateGeneratorSchema } from './schema.js';
  * `nx build` builds with the workspace's @napi-rs/cli (added to the root
  * package.json's devDependencies when missing, then installed).
  */
-export async function libraryGenerator(tree: Tree, options: CrateGeneratorSchema): Promise<GeneratorCallback | undefined> {
+export async function libraryGenerator(tree: Tree, options: LibraryGeneratorSchema): Promise<GeneratorCallback | undefined> {
   await generateCrate(tree, options, options.napi ? 'napi' : 'library');
   if (!options.napi) return undefined;
   if (!tree.exists('package.json')) {

@@ -4,22 +4,18 @@ import { posix } from 'node:path';
 import { initGenerator } from '../init/generator.js';
 import { validatePackageName } from './package-name.js';
 import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
+import type { CrateTemplate } from './crate-template.js';
 import { napiTemplate } from './napi-template.js';
 import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
 
 /** `napi`: a library that is also a Node.js native addon, built with napi-rs. */
 export type CrateKind = 'library' | 'binary' | 'napi';
 
-/** What a kind of crate writes besides the [package] table. */
-export interface CrateTemplate {
-  /** The manifest's tables after [package]. */
-  manifestTables: string;
-  /** Files by path in the crate folder. */
-  files: Record<string, string>;
-}
-
+/** What every crate generator takes; each generator's schema.json describes it for Nx. */
 export interface CrateOptions {
+  /** The Cargo package name. */
   name: string;
+  /** Folder of the new crate, relative to the workspace root; `crates/<name>` when absent. */
   directory?: string;
 }
 

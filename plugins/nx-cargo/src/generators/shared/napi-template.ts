@@ -1,4 +1,4 @@
-import type { CrateTemplate } from './crate.js';
+import type { CrateTemplate } from './crate-template.js';
 
 /**
  * The @napi-rs/cli the workspace needs for `nx build` (nx-cargo:napi runs it):

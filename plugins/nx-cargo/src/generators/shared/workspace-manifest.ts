@@ -1,7 +1,5 @@
-import { isListedMember, isTable, parseToml, stringList, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { isListedMember, isTable, parseToml, sameToml, scanTomlLayout, stringList, type TomlArraySpan, type TomlTable } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
-import { isDeepStrictEqual } from 'node:util';
-import { scanTomlLayout, type TomlArraySpan } from './toml-layout.js';
 
 /**
  * Whether Cargo counts `dir` (relative to the workspace root) as a member of
@@ -30,18 +28,10 @@ export function addWorkspaceMember(file: string, text: string, member: string): 
   } catch (error) {
     throw new Error(`could not add \`${member}\` to workspace.members in ${file} (${(error as Error).message}): add it by hand`);
   }
-  if (!isDeepStrictEqual(plain(withoutMember(after, member, before)), plain(before))) {
+  if (!sameToml(withoutMember(after, member, before), before)) {
     throw new Error(`could not add \`${member}\` to workspace.members in ${file} without changing anything else: add it by hand`);
   }
   return updated;
-}
-
-/** smol-toml's tables have no prototype: copy into plain objects to compare. */
-function plain(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(plain);
-  if (value instanceof Date) return `${value.constructor.name}:${value.toISOString()}`;
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, plain(item)]));
-  return value;
 }
 
 /** `after` with the added member taken out again, for comparison with `before`. */
@@ -65,7 +55,7 @@ function insertMember(file: string, text: string, literal: string): string {
   const layout = scanTomlLayout(text);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
 
-  const members = layout.entries.find((entry) => same(entry.path, ['workspace', 'members']));
+  const members = layout.entries.find((entry) => !entry.inline && same(entry.path, ['workspace', 'members']));
   if (members) {
     if (!members.array) throw new Error(`workspace.members in ${file} is not an array: fix it first`);
     return insertIntoArray(text, members.array, literal, eol);

@@ -1,12 +1,9 @@
 import type { Tree } from '@nx/devkit';
-import { globAsync, readNxJson } from '../../nx-devkit.js';
-import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
-import { posix } from 'node:path';
-import { describeCargoGraph } from '../../graph/cargo-graph.js';
+import { globAsync } from '../../nx-devkit.js';
+import { describeCargoGraph } from '../../graph/describe.js';
 import { CARGO_NODES_GLOB } from '../../graph/create-nodes.js';
-import type { NxCargoPluginOptions } from '../../graph/options.js';
 import { CRATE_INPUTS_FILE, PROFILES_DIR } from '../../graph/workspace-inputs.js';
-import { PLUGIN_NAME } from '../init/generator.js';
+import { pluginOptions, treeFileSystem } from '../shared/nx-cargo-tree.js';
 
 /**
  * `nx-cargo:sync`, the sync generator every cargo target lists: writes the
@@ -43,21 +40,4 @@ export default syncGenerator;
 
 function sample(paths: string[]): string {
   return paths.length <= 3 ? paths.join(', ') : `${paths.slice(0, 3).join(', ')}, ...`;
-}
-
-/** The options of the plugin's entry in nx.json, as createNodes gets them. */
-function pluginOptions(tree: Tree): NxCargoPluginOptions | undefined {
-  for (const entry of readNxJson(tree)?.plugins ?? []) {
-    if (typeof entry === 'object' && entry.plugin === PLUGIN_NAME) return entry.options as NxCargoPluginOptions | undefined;
-  }
-  return undefined;
-}
-
-/** The model's file system over the generator's tree, so that the files follow pending changes too. */
-function treeFileSystem(tree: Tree): FileSystem {
-  return {
-    readFile: (path) => (tree.isFile(path) ? (tree.read(path, 'utf-8') ?? undefined) : undefined),
-    readDir: (path): DirEntry[] =>
-      tree.exists(path) && !tree.isFile(path) ? tree.children(path).map((name) => ({ name, isDirectory: !tree.isFile(posix.join(path, name)) })) : [],
-  };
 }
