@@ -74,8 +74,8 @@ describe('a remote crate cache that cannot be poisoned', { concurrency: false },
     const workspace = freshWorkspace();
     const run = cargo(workspace, { store, env: { ...remoteEnv({ endpoint: remote.endpoint, bucket: bucket.name, extra }), NX_CARGO_CRATE_CACHE_SESSION: session } });
     const events = storeEvents(store, session);
-    const whyMiss = spawnSync(process.execPath, [CACHE_CLI, 'why-miss', 'app'], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' }).stdout;
-    return { run, events, whyMiss, output: runBinary(workspace) };
+    const cli = (...args) => spawnSync(process.execPath, [CACHE_CLI, ...args], { env: { ...process.env, NX_CARGO_CRATE_CACHE_DIR: store }, encoding: 'utf8' }).stdout;
+    return { run, events, whyMiss: cli('why-miss', 'app'), stats: cli('stats'), output: runBinary(workspace) };
   }
 
   /** B compiled app (and nothing else), runs the genuine binary, and said why it did not restore app. */
@@ -93,6 +93,8 @@ describe('a remote crate cache that cannot be poisoned', { concurrency: false },
     const b = machineB();
     assert.deepEqual(sorted(b.run.compiled), []);
     assert.match(b.output, GENUINE);
+    const restored = b.events.filter((event) => event.result === 'hit').length;
+    assert.match(b.stats, new RegExp(`restored ${restored} \\(${restored} from the remote, [\\d.]+ (B|KiB|MiB) in [\\d.]+ s\\), compiled 0,`));
   });
 
   it('a record signed by a key B does not trust: B compiles app and reports the rejection; with signature checking off it serves the planted binary', async (t) => {
@@ -148,5 +150,7 @@ describe('a remote crate cache that cannot be poisoned', { concurrency: false },
     const b = machineB();
     assert.deepEqual(sorted(b.run.compiled), []);
     assert.match(b.output, GENUINE);
+    const restored = b.events.filter((event) => event.result === 'hit').length;
+    assert.match(b.stats, new RegExp(`restored ${restored} \\(${restored} from the remote, [\\d.]+ (B|KiB|MiB) in [\\d.]+ s\\), compiled 0,`));
   });
 });
