@@ -6,7 +6,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { installedPackages, REPO_ROOT } from '../../tools/support/installed-packages.mjs';
 
 /** The fixture the scenarios copy unless told otherwise (e2e/fixtures/<name>). */
@@ -38,10 +38,11 @@ if [ -n "$name" ] && [ "$name" != "___" ]; then printf '%s/%s\\n' "$CARGO_PKG_NA
 exec rustc "$@"`);
 
 let copies = 0;
-/** A fresh copy of a fixture at a new absolute path, with no target dir. */
+/** A fresh copy of a fixture (a name under e2e/fixtures, or a workspace's absolute path) at a new absolute path, with no target dir. */
 export function freshWorkspace(fixture = DEFAULT_FIXTURE) {
   const dir = join(scratch, `ws-${++copies}`);
-  cpSync(join(REPO_ROOT, 'e2e/fixtures', fixture), dir, { recursive: true });
+  const source = isAbsolute(fixture) ? fixture : join(REPO_ROOT, 'e2e/fixtures', fixture);
+  cpSync(source, dir, { recursive: true, filter: (path) => !/\/target$/.test(path) });
   return dir;
 }
 

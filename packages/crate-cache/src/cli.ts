@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import * as path from 'node:path';
 import { ensureNativeClient, NativeClientError, PACKAGE_ROOT } from './native-client.js';
 import { flushServer } from './server/flush.js';
+import { generateSigningKey } from './remote/index.js';
 import { readdirIfExists } from './store/fs-util.js';
 import { CrateStore, defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
 
@@ -10,8 +11,10 @@ const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
   stats             entries, size, and hit/miss/pass-through counts
   why-miss <crate>  what changed for the crate's last compiles (package or crate name)
   gc [--max-size S] evict least recently used entries down to S (default NX_CARGO_CRATE_CACHE_MAX_SIZE or 10G)
-  flush             wait until the cache servers have stored what they still hold
+  flush             wait until the cache servers have stored (and uploaded) what they still hold
                     (for scripts that remove target/ or end a CI job right after a build)
+  keygen            print a new Ed25519 key pair for the remote: the private key (PEM) for
+                    NX_CARGO_CRATE_CACHE_REMOTE_SIGNING_KEY, the public key for ..._TRUSTED_KEYS
   clear             remove every entry
   wrapper           print the RUSTC_WRAPPER to give cargo (the native client, built on first use),
                     e.g. export RUSTC_WRAPPER="$(nx-cargo-crate-cache wrapper)"
@@ -38,7 +41,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
       const stats = await store.stats();
       if (json) return ok({ root, ...stats });
       const e = stats.events;
-      return { code: 0, stdout: `store ${root}\n${stats.entries} entries, ${stats.blobs} blobs, ${formatBytes(stats.bytes)}\nrestored ${e.hit}, compiled ${e.miss}, passed through ${e.passthrough}, damaged ${e.damaged}, errors ${e.error} (hit rate ${(stats.hitRate * 100).toFixed(1)}%)\n` };
+      const r = stats.remote;
+      const fromRemote = r.hits > 0 ? ` (${r.hits} from the remote, ${formatBytes(r.bytes)} in ${formatSeconds(r.ms)})` : '';
+      const remote = r.hits + r.uploads + e.rejected + e['remote-error'] + e['not-uploaded'] > 0 ? `remote: ${e.rejected} rejected, ${e['remote-error']} failed calls, ${r.uploads} uploaded (${formatBytes(r.uploadedBytes)}), ${e['not-uploaded']} not uploaded\n` : '';
+      return { code: 0, stdout: `store ${root}\n${stats.entries} entries, ${stats.blobs} blobs, ${formatBytes(stats.bytes)}\nrestored ${e.hit}${fromRemote}, compiled ${e.miss}, passed through ${e.passthrough}, damaged ${e.damaged}, errors ${e.error} (hit rate ${(stats.hitRate * 100).toFixed(1)}%)\n${remote}` };
     }
     case 'why-miss': {
       const crate = rest[0];
@@ -53,6 +59,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
       return wrapper(root, env, json);
     case 'flush':
       return flush(root, json);
+    case 'keygen': {
+      const pair = generateSigningKey();
+      if (json) return ok(pair);
+      return { code: 0, stdout: `${pair.privateKeyPem.trim()}\n\npublic key (for NX_CARGO_CRATE_CACHE_REMOTE_TRUSTED_KEYS): ${pair.publicKey}\n`, stderr: 'nx-cargo-crate-cache: keep the private key secret (a CI secret on protected branches only); readers need only the public key\n' };
+    }
     case 'clear':
       await store.clear();
       return json ? ok({ cleared: root }) : { code: 0, stdout: `cleared ${root}\n` };
@@ -84,21 +95,29 @@ async function wrapper(root: string, env: NodeJS.ProcessEnv, json: boolean): Pro
   }
 }
 
+/** Events that say nothing about why a unit was compiled. */
+const NOT_MISSES = new Set<CacheEvent['result']>(['hit', 'uploaded', 'not-uploaded']);
+
 /** The crate's latest events: for each compile, the key parts that changed since its previous entry. */
 function whyMiss(events: CacheEvent[], crate: string, json: boolean): CliResult {
   const wanted = crate.replace(/-/g, '_');
   // Units are labelled `<package>` or `<package>/<crate>` (a build script, a binary named otherwise): either part answers.
   const matches = (name: string | undefined) => name !== undefined && [name, ...name.split('/')].some((n) => n === crate || n.replace(/-/g, '_') === wanted);
-  const own = events.filter((e) => matches(e.crateName) && e.result !== 'hit').slice(-5);
+  const own = events.filter((e) => matches(e.crateName) && !NOT_MISSES.has(e.result)).slice(-5);
   const lastHit = events.filter((e) => matches(e.crateName) && e.result === 'hit').pop();
   if (json) return ok({ crate, events: own, lastHit });
-  if (own.length === 0) return { code: 1, stdout: lastHit ? `${crate}: no miss recorded; last restored ${new Date(lastHit.at).toISOString()}\n` : `${crate}: no events recorded in this store\n` };
+  const from = lastHit?.remote ? ' from the remote' : '';
+  if (own.length === 0) return { code: 1, stdout: lastHit ? `${crate}: no miss recorded; last restored${from} ${new Date(lastHit.at).toISOString()}\n` : `${crate}: no events recorded in this store\n` };
   const lines = own.map((e) => `${new Date(e.at).toISOString()} ${e.crateName} ${e.result}: ${e.reason ?? ''}`.replace(/; /g, '\n    '));
   return { code: 0, stdout: `${lines.join('\n')}\n` };
 }
 
 function ok(value: unknown): CliResult {
   return { code: 0, stdout: `${JSON.stringify(value, null, 2)}\n` };
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function formatBytes(bytes: number): string {

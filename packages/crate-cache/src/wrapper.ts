@@ -10,7 +10,8 @@ import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathR
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
 import { mayLoadProcMacros, recorderLibrary, startRecording, type CompileRecording } from './compile-recording.js';
 import { macroReadSetOf, sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
-import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RestoreMode, type StoredFile } from './store/index.js';
+import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RemoteUse, type RestoreMode, type StoredFile } from './store/index.js';
+import { remoteOption } from './remote/index.js';
 import type { NotStored, RustcRunner } from './rustc-runner.js';
 import { writeFileAtomic } from './store/fs-util.js';
 import { tempName } from './store/layout.js';
@@ -51,7 +52,8 @@ function crateLabel(env: NodeJS.ProcessEnv, crateName: string | undefined): stri
 }
 
 function openStore(env: NodeJS.ProcessEnv): CrateStore {
-  return new CrateStore({ root: defaultStoreRoot(env), maxBytes: parseSize(env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G') });
+  const root = defaultStoreRoot(env);
+  return new CrateStore({ root, maxBytes: parseSize(env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G'), ...remoteOption(env, root) });
 }
 
 /** A unit's outputs linked into the store's tmp folder, by output name. */
@@ -179,7 +181,7 @@ class CachedCompile {
   /** A hit: an earlier source set that still matches, whose entry restores intact. */
   private async restore(baseKey: string, baseParts: KeyPart[]): Promise<boolean> {
     const compare = { sources: !this.omit.has('source'), envs: !this.omit.has('env-dep'), macros: true };
-    for (const candidate of await this.store.readManifest(baseKey)) {
+    for await (const candidate of this.store.candidates(baseKey, this.label)) {
       if (!(await sourceSetMatches(candidate, this.context.env, this.roots, compare))) continue;
       const key = keyOf([...baseParts, ...sourceParts(candidate)], this.omit);
       const entry = await this.store.readEntry(key);
@@ -193,7 +195,7 @@ class CachedCompile {
       }
       await this.store.touch(key);
       await this.replay(entry);
-      await this.event('hit', { key });
+      await this.event('hit', { key, ...this.store.remoteUse(key) });
       return true;
     }
     return false;
@@ -304,7 +306,7 @@ class CachedCompile {
     return changes.map((change) => `${change.class} ${change.name}: ${describe(change.before)} -> ${describe(change.after)}`).join('; ');
   }
 
-  private async event(result: 'hit' | 'miss' | 'passthrough' | 'error', details: { key?: string; reason?: string; bytes?: number }): Promise<boolean> {
+  private async event(result: 'hit' | 'miss' | 'passthrough' | 'error', details: { key?: string; reason?: string; bytes?: number; remote?: RemoteUse }): Promise<boolean> {
     return this.store.recordEvent({ at: Date.now(), session: this.context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName: this.label, result, ms: Date.now() - this.started, ...details });
   }
 }

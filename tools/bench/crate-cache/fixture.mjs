@@ -268,18 +268,23 @@ function cargoIn(dir, args) {
   if (result.status !== 0) throw new Error(`cargo ${args.join(' ')} failed in ${dir} (the crates come from crates.io):\n${result.stderr.trim()}`);
 }
 
-/** The packages of Cargo.lock's graph that are not workspace members, as `name@version`. */
+/**
+ * The external packages `cargo build` compiles for the host, as
+ * `name@version`: cargo tree's normal and build edges with the features the
+ * workspace turns on. (cargo metadata's resolve also lists optional packages
+ * no feature activates, such as zlib-rs under flate2 in the pinned lock,
+ * which no build compiles.)
+ */
 export function externalPackages(dir) {
-  const host = spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout.match(/^host: (\S+)/m)?.[1];
-  // Only the host's graph: Cargo.lock also lists windows/wasm-only crates that never build here.
-  const result = spawnSync('cargo', ['metadata', '--format-version', '1', '--offline', '--filter-platform', host], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`cargo metadata failed in ${dir}:\n${result.stderr.trim()}`);
-  const metadata = JSON.parse(result.stdout);
-  const members = new Set(metadata.workspace_members);
-  return metadata.resolve.nodes.filter((node) => !members.has(node.id)).map((node) => {
-    const pkg = metadata.packages.find((candidate) => candidate.id === node.id);
-    return `${pkg.name}@${pkg.version}`;
-  }).sort();
+  const result = spawnSync('cargo', ['tree', '--workspace', '--offline', '--edges', 'normal,build', '--prefix', 'none', '--format', '{p}'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`cargo tree failed in ${dir}:\n${result.stderr.trim()}`);
+  const packages = new Set();
+  for (const line of result.stdout.split('\n')) {
+    // `serde_derive v1.0.219 (proc-macro) (*)`; members and other path packages name their folder: `app v0.1.0 (/tmp/ws/crates/app)`.
+    const match = /^(\S+) v(\S+)((?: \([^)]*\))*)$/.exec(line.trim());
+    if (match && !match[3].includes('(/')) packages.add(`${match[1]}@${match[2]}`);
+  }
+  return [...packages].sort();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -3,7 +3,7 @@
 // cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
 // to no wrapper at all and to sccache.
 //
-//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,unrecorded,nx,sccache] [--wrapper <path>]
+//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,unrecorded,nx,remote,sccache] [--wrapper <path>]
 //
 // "ours" is the package as a user installs it (tools/support/installed-packages.mjs:
 // the packed tarballs installed beside nx), its wrapper what the installed
@@ -26,6 +26,13 @@
 //      workspace (an Nx workspace with the plugin installed) after removing
 //      target/, the store as (2) left it: Nx's batch splits the members over
 //      cargo runs by their features; every unit should be restored once;
+//   4c-4f. ours with an S3 remote (moto on 127.0.0.1, started by the benchmark;
+//      a fresh prefix each round): (4c) machine A cold with writing on, timed
+//      until its uploads are done (`nx-cargo-crate-cache flush`, as a CI job
+//      waits); (4d) machine B: the relocated copy, an empty store, reading
+//      the remote; (4e) machine B through `nx run-many -t build
+//      --skip-nx-cache`: target/ removed, an empty store, reading the remote;
+//      (4f) machine B with the remote down (connection refused), an empty store;
 //   5-7. the same three with sccache: an empty SCCACHE_DIR for (5), and a
 //      fresh server for each build (started untimed before it, stopped after
 //      its stats are read) on a port of its own, so a user's server is left alone.
@@ -46,7 +53,7 @@ import { NX_ENV, NxWorkspace } from '../../support/nx-workspace.mjs';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
 import { externalPackages, writeFixture } from './fixture.mjs';
 
-const GROUPS = ['baseline', 'ours', 'unrecorded', 'nx', 'sccache'];
+const GROUPS = ['baseline', 'ours', 'unrecorded', 'nx', 'remote', 'sccache'];
 /** What the fixture's binary is run with to check a build (prints a count and a digest). */
 const APP_ARGS = ['--count', '20'];
 /** Variables that would change what is measured; every build starts without them. */
@@ -59,6 +66,7 @@ async function main(options) {
   const tools = checkTools(options);
   const fixture = prepare(tools);
   try {
+    if (options.only.has('remote')) fixture.remote = await startRemote(fixture);
     const columns = columnsFor(fixture, options.only);
     const started = performance.now();
     measureRounds(columns, options.runs, { name: 'short', heading: (run) => `run ${run}/${options.runs} (ms)`, format: formatSample });
@@ -67,6 +75,7 @@ async function main(options) {
     if (Object.values(columns).some((column) => column.error)) process.exitCode = 1;
   } finally {
     if (fixture.sccache) stopSccache(fixture);
+    await fixture.remote?.stop();
     fixture.ws?.dispose();
     for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
   }
@@ -80,6 +89,7 @@ function parseOptions(argv) {
   const unknown = [...only].filter((group) => !GROUPS.includes(group));
   if (unknown.length > 0 || only.size === 0) throw new BenchError(`--only takes a comma-separated list of ${GROUPS.join(', ')}, got "${values.only}"`);
   if ((only.has('nx') || only.has('unrecorded')) && !only.has('ours')) throw new BenchError('--only nx and unrecorded need ours too (its wrapper; the nx row restores from the store the cold row of ours fills)');
+  if (only.has('remote') && !only.has('ours')) throw new BenchError('--only remote needs ours too: its rows run our wrapper');
   return { runs: positiveInt(values.runs, '--runs'), only, wrapper: values.wrapper ? resolve(values.wrapper) : undefined };
 }
 
@@ -177,6 +187,10 @@ function columnsFor(fixture, only) {
     oursWarm: { group: 'ours', short: 'ours-warm', label: 'ours, warm (cargo clean, store filled)', measure: () => oursWarm(fixture, round, fixture.main, 'warm') },
     oursMoved: { group: 'ours', short: 'ours-relocated', label: 'ours, relocated (copy, same store)', measure: () => oursWarm(fixture, round, fixture.moved, 'relocated') },
     oursNx: { group: 'nx', short: 'ours-nx', label: 'ours through nx run-many -t build, warm', measure: () => oursThroughNx(fixture, round) },
+    remoteWrite: { group: 'remote', short: 'remote-a', label: 'ours cold, writing the remote (A, until uploaded)', measure: () => remoteWrite(fixture, round) },
+    remoteRead: { group: 'remote', short: 'remote-b', label: 'ours with the remote (B: relocated, empty store)', measure: () => remoteRead(fixture, round) },
+    remoteNx: { group: 'remote', short: 'remote-b-nx', label: 'ours with the remote through nx run-many (B, empty store)', measure: () => remoteThroughNx(fixture, round) },
+    remoteDown: { group: 'remote', short: 'remote-down', label: 'ours with the remote down (B, empty store)', measure: () => remoteDown(fixture) },
     sccacheCold: { group: 'sccache', short: 'sccache-cold', label: 'sccache, cold (empty SCCACHE_DIR)', measure: () => sccacheCold(fixture, round) },
     sccacheWarm: { group: 'sccache', short: 'sccache-warm', label: 'sccache, warm (cargo clean, cache filled)', measure: () => sccacheWarm(fixture, round, fixture.main, 'warm') },
     sccacheMoved: { group: 'sccache', short: 'sccache-relocated', label: 'sccache, relocated (copy, same cache)', measure: () => sccacheWarm(fixture, round, fixture.moved, 'relocated') },
@@ -241,6 +255,94 @@ function restoresSince(store, started) {
 
 function oursEnv(fixture, root) {
   return { RUSTC_WRAPPER: fixture.wrapper, NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore, NX_CARGO_CRATE_CACHE_WORKSPACE: root };
+}
+
+// --- the remote ------------------------------------------------------------------
+
+/**
+ * moto (the S3 server of the tests) on 127.0.0.1, one bucket, and a key
+ * pair; each round writes under a prefix of its own, so machine A uploads
+ * everything every round.
+ */
+async function startRemote(fixture) {
+  const dist = (path) => join(REPO_ROOT, 'packages/crate-cache/dist', path);
+  const { MOTO_CREDENTIALS, motoPython, startMoto } = await import(dist('remote/testing/servers.js'));
+  const { generateSigningKey } = await import(dist('remote/signing.js'));
+  // The SDK's Node-version notice would land in the report.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+  const python = motoPython();
+  if ('unavailable' in python) throw new BenchError(python.unavailable);
+  log('starting moto (installed on first use)');
+  const moto = await startMoto(python.python);
+  const bucket = 'crate-cache-bench';
+  const s3 = new S3Client({ endpoint: moto.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: MOTO_CREDENTIALS.AWS_ACCESS_KEY_ID, secretAccessKey: MOTO_CREDENTIALS.AWS_SECRET_ACCESS_KEY } });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const temp = (name) => mkdtempSync(join(tmpdir(), `nx-cargo-bench-crate-cache-${name}-`));
+  const stores = { a: temp('remote-a'), b: temp('remote-b') };
+  fixture.tempDirs.push(stores.a, stores.b);
+  const keys = generateSigningKey();
+  const env = (endpoint, prefix, write) => ({
+    ...MOTO_CREDENTIALS,
+    NX_CARGO_CRATE_CACHE_REMOTE_BUCKET: bucket,
+    NX_CARGO_CRATE_CACHE_REMOTE_ENDPOINT: endpoint,
+    NX_CARGO_CRATE_CACHE_REMOTE_PREFIX: prefix,
+    NX_CARGO_CRATE_CACHE_REMOTE_TRUSTED_KEYS: keys.publicKey,
+    ...(write ? { NX_CARGO_CRATE_CACHE_REMOTE_WRITE: 'true', NX_CARGO_CRATE_CACHE_REMOTE_SIGNING_KEY: keys.privateKeyPem } : {}),
+  });
+  return { stores, rounds: 0, prefix: undefined, env, endpoint: moto.endpoint, stop: () => moto.stop() };
+}
+
+/** Machine A: cold, an empty store, writing the remote under a new prefix; timed until the uploads are done. */
+function remoteWrite(fixture, round) {
+  const { remote } = fixture;
+  round.remoteFilled = false;
+  remote.prefix = `round-${++remote.rounds}/`;
+  emptyDir(remote.stores.a);
+  cargoClean(fixture.main);
+  const env = { ...oursEnv(fixture, fixture.main), NX_CARGO_CRATE_CACHE_DIR: remote.stores.a, ...remote.env(remote.endpoint, remote.prefix, true) };
+  const sample = withOursStats(fixture, () => {
+    const build = buildSample(fixture, fixture.main, env, 'cargo build with ours writing the remote (cold)');
+    const flush = timed(() => spawnSync(process.execPath, [fixture.statsCli, 'flush'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: remote.stores.a }), encoding: 'utf8' }));
+    if (flush.result.status !== 0) throw new BenchError(`nx-cargo-crate-cache flush failed:\n${lastLines(flush.result.stderr)}`);
+    return { ...build, ms: build.ms + flush.ms };
+  }, remote.stores.a);
+  round.remoteFilled = true;
+  return sample;
+}
+
+/** Machine B: the relocated copy, no target dir, an empty store, reading what A uploaded this round. */
+function remoteRead(fixture, round) {
+  if (!round.remoteFilled) throw new BenchError('remote read: the writing row of this round did not fill the remote');
+  const { remote } = fixture;
+  emptyDir(remote.stores.b);
+  cargoClean(fixture.moved);
+  const env = { ...oursEnv(fixture, fixture.moved), NX_CARGO_CRATE_CACHE_DIR: remote.stores.b, ...remote.env(remote.endpoint, remote.prefix, false) };
+  return withOursStats(fixture, () => buildSample(fixture, fixture.moved, env, 'cargo build with ours reading the remote (B)'), remote.stores.b);
+}
+
+/** Machine B through nx: `nx run-many -t build --skip-nx-cache`, target/ removed, an empty store, reading the remote. */
+function remoteThroughNx(fixture, round) {
+  if (!round.remoteFilled) throw new BenchError('remote through nx: the writing row of this round did not fill the remote');
+  const { remote } = fixture;
+  emptyDir(remote.stores.b);
+  rmSync(join(fixture.main, 'target'), { recursive: true, force: true });
+  const started = Date.now();
+  const env = buildEnv({ ...NX_ENV, NX_CACHE_DIRECTORY: join(fixture.main, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: remote.stores.b, ...remote.env(remote.endpoint, remote.prefix, false) });
+  const { ms, result } = timed(() => spawnSync(process.execPath, [fixture.ws.packages.nxBin, 'run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static'], { cwd: fixture.main, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  if (result.status !== 0) throw new BenchError(`nx run-many -t build (remote) exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+  checkApp(fixture, fixture.main, 'nx run-many -t build with the remote');
+  return { ms, cache: restoresSince(remote.stores.b, started) };
+}
+
+/** Machine B with the remote down: every lookup's first calls are refused, then the remote is skipped. */
+function remoteDown(fixture) {
+  const { remote } = fixture;
+  emptyDir(remote.stores.b);
+  cargoClean(fixture.moved);
+  // Port 9 (discard): nothing listens there on loopback, so connections are refused at once.
+  const env = { ...oursEnv(fixture, fixture.moved), NX_CARGO_CRATE_CACHE_DIR: remote.stores.b, ...remote.env('http://127.0.0.1:9', 'down/', false) };
+  return withOursStats(fixture, () => buildSample(fixture, fixture.moved, env, 'cargo build with ours and the remote down (B)'), remote.stores.b);
 }
 
 function sccacheCold(fixture, round) {
@@ -343,10 +445,10 @@ function sccacheStats(fixture) {
  * `.passthrough` and `.error` (the CLI's names today). Without the CLI, or
  * with no event recorded (a stand-in wrapper), the sample has no counts.
  */
-function withOursStats(fixture, build) {
-  const before = oursStats(fixture);
+function withOursStats(fixture, build, store = fixture.oursStore) {
+  const before = oursStats(fixture, store);
   const sample = build();
-  const after = oursStats(fixture);
+  const after = oursStats(fixture, store);
   if (!before || !after) return sample;
   const delta = (key) => (after[key] ?? 0) - (before[key] ?? 0);
   const changed = Object.keys(after).filter((key) => delta(key) !== 0 && key !== 'hitRate');
@@ -356,8 +458,8 @@ function withOursStats(fixture, build) {
 }
 
 /** `stats --json` flattened to numeric leaves (`a.b.c: n`), or undefined. */
-function oursStats(fixture) {
-  const result = spawnSync(process.execPath, [fixture.statsCli, 'stats', '--json'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore }), encoding: 'utf8' });
+function oursStats(fixture, store) {
+  const result = spawnSync(process.execPath, [fixture.statsCli, 'stats', '--json'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: store }), encoding: 'utf8' });
   if (result.status !== 0) return undefined;
   try {
     return flatten(JSON.parse(result.stdout));
@@ -400,6 +502,15 @@ function printReport(fixture, columns, { runs, only }) {
   if (only.has('baseline') && only.has('ours')) rows.push(ratio('ours cold / no-wrapper cold', 'oursCold', 'baselineCold', atMost(1.1)), ratio('ours warm / no-wrapper cold', 'oursWarm', 'baselineCold', atMost(0.3)), ratio('ours relocated / no-wrapper cold', 'oursMoved', 'baselineCold', atMost(0.3)));
   if (only.has('baseline') && only.has('unrecorded')) rows.push(ratio('ours cold, recording off / no-wrapper cold', 'oursColdUnrecorded', 'baselineCold'), ratio('ours cold / ours cold, recording off', 'oursCold', 'oursColdUnrecorded'));
   if (only.has('baseline') && only.has('nx')) rows.push(ratio('ours through nx, warm / no-wrapper cold', 'oursNx', 'baselineCold', atMost(0.3)));
+  if (only.has('baseline') && only.has('remote')) {
+    rows.push(
+      ratio('remote: A writing / no-wrapper cold', 'remoteWrite', 'baselineCold'),
+      ratio('remote: B cold with the remote / no-wrapper cold', 'remoteRead', 'baselineCold', atMost(0.3)),
+      ratio('remote: B through nx run-many / no-wrapper cold', 'remoteNx', 'baselineCold', atMost(0.3)),
+      ratio('remote: B with the remote down / no-wrapper cold', 'remoteDown', 'baselineCold', atMost(1.1)),
+    );
+  }
+  if (only.has('remote') && only.has('sccache')) rows.push(ratio('remote: B cold with the remote / sccache warm', 'remoteRead', 'sccacheWarm', below1));
   if (only.has('ours') && only.has('sccache')) rows.push(ratio('ours warm / sccache warm', 'oursWarm', 'sccacheWarm', below1), ratio('ours relocated / sccache relocated', 'oursMoved', 'sccacheMoved', below1));
   if (only.has('baseline') && only.has('sccache')) rows.push(ratio('sccache cold / no-wrapper cold', 'sccacheCold', 'baselineCold'), ratio('sccache warm / no-wrapper cold', 'sccacheWarm', 'baselineCold'), ratio('sccache relocated / no-wrapper cold', 'sccacheMoved', 'baselineCold'));
   const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper} (installed packages)` : 'ours left out';

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { LocalRustcRunner } from '../local-rustc-runner.js';
+import { flushRemoteUploads } from '../remote/index.js';
 import { runWrapper } from '../wrapper.js';
 
 // cargo calls `$RUSTC_WRAPPER <rustc> <args...>`; this is the in-process
@@ -10,8 +11,12 @@ if (!rustc) {
   process.exit(2);
 }
 const call = { rustc, args, cwd: process.cwd(), env: process.env };
+// No process outlives this call to finish an upload: it is done before cargo gets the answer.
 runWrapper({ ...call, runner: new LocalRustcRunner(call) }).then(
-  (code) => process.exit(code),
+  async (code) => {
+    await flushRemoteUploads('');
+    process.exit(code);
+  },
   (error: Error) => {
     process.stderr.write(`nx-cargo-rustc: ${error.stack ?? error.message}\n`);
     process.exit(101);

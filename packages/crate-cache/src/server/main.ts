@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { createServer, type Socket } from 'node:net';
+import { flushRemoteUploads } from '../remote/index.js';
 import type { NotStored } from '../rustc-runner.js';
 import { runWrapper } from '../wrapper.js';
 import { ClientRustcRunner } from './client-runner.js';
@@ -48,7 +49,10 @@ async function serve(socket: Socket): Promise<void> {
   try {
     const request = parseRequest(await reader.bytes());
     if (request.kind === 'flush') {
-      socket.end(byteString(JSON.stringify(await pending.flush(request.session))));
+      const flushed = await pending.flush(request.session);
+      // The stores above queued their uploads; a CI job that ends after this answer must not lose them.
+      await flushRemoteUploads(request.session);
+      socket.end(byteString(JSON.stringify(flushed)));
       return;
     }
     session = request.env.NX_CARGO_CRATE_CACHE_SESSION ?? '';
@@ -87,6 +91,9 @@ async function listen(): Promise<bigint> {
 
 let ownInode: bigint | undefined;
 async function shutDown(): Promise<void> {
+  await flushRemoteUploads('');
+  // A call that came in while the uploads finished keeps the server up; its end re-arms the timer.
+  if (active > 0) return;
   server.close();
   // Another server may have taken the name since: only remove our own socket.
   const current = await stat(socketPath, { bigint: true }).catch(() => undefined);

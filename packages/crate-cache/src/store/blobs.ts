@@ -49,16 +49,36 @@ export async function putBlobFromBuffer(paths: StoreLayout, data: Buffer): Promi
  * and a reader never sees a partial blob.
  */
 export async function putBlobFromFile(paths: StoreLayout, source: string): Promise<PutBlobResult> {
+  try {
+    return await putBlobFromChunks(paths, fileChunks(source));
+  } catch (error) {
+    throw new StoreError(source, `cannot store: ${errorMessage(error)}`, { cause: error });
+  }
+}
+
+/** The file's chunks; opened only when iterated, so an open error surfaces there rather than as an unhandled stream event. */
+async function* fileChunks(source: string): AsyncGenerator<Buffer> {
+  yield* createReadStream(source, { highWaterMark: CHUNK_BYTES });
+}
+
+/**
+ * Stores bytes as they arrive (a download), the same way. With `expected`,
+ * bytes that are not that blob are refused (DamagedEntryError, nothing
+ * stored): a remote cannot put anything into the store but what a record
+ * names.
+ */
+export async function putBlobFromChunks(paths: StoreLayout, chunks: AsyncIterable<Buffer>, expected?: { blob: string; size: number }): Promise<PutBlobResult> {
   const temp = paths.temp();
   const hasher = createHash();
   let size = 0;
   try {
     const out = await inDir(paths.tmp, () => open(temp, 'wx', BLOB_MODE));
     try {
-      for await (const chunk of createReadStream(source, { highWaterMark: CHUNK_BYTES })) {
-        hasher.update(chunk as Buffer);
-        size += (chunk as Buffer).length;
-        await writeAll(out, chunk as Buffer);
+      for await (const chunk of chunks) {
+        hasher.update(chunk);
+        size += chunk.length;
+        if (expected && size > expected.size) throw new DamagedEntryError(expected.blob, `more than the ${expected.size} bytes it should have`);
+        await writeAll(out, chunk);
       }
     } finally {
       await out.close();
@@ -66,9 +86,14 @@ export async function putBlobFromFile(paths: StoreLayout, source: string): Promi
   } catch (error) {
     hasher.dispose();
     await unlinkIfExists(temp);
-    throw new StoreError(source, `cannot store: ${errorMessage(error)}`, { cause: error });
+    throw error;
   }
   const blob = hasher.digest('hex');
+  const problem = !expected ? undefined : size !== expected.size ? `${size} bytes, expected ${expected.size}` : blob !== expected.blob ? `contents hash to ${blob}` : undefined;
+  if (problem) {
+    await unlinkIfExists(temp);
+    throw new DamagedEntryError((expected as { blob: string }).blob, problem);
+  }
   const dest = paths.blob(blob);
   if (await reuseExisting(dest, size)) {
     await unlinkIfExists(temp);

@@ -1,7 +1,9 @@
 import { constants } from 'node:fs';
 import { access, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { putBlobFromBuffer, putBlobFromFile, readBlob, restoreFile, type PutBlobResult, type RestoreMode } from './blobs.js';
+import type { RemoteCall, RemoteSession } from '../remote/remote-cache.js';
+import type { RecordBody } from '../remote/record.js';
+import { putBlobFromBuffer, putBlobFromChunks, putBlobFromFile, readBlob, restoreFile, type PutBlobResult, type RestoreMode } from './blobs.js';
 import { acquire, tryAcquire, type Claim, type ClaimOptions } from './claims.js';
 import { isProblem, parseEntryRecord } from './entries.js';
 import { StoreError } from './errors.js';
@@ -12,13 +14,29 @@ import { readLastParts, writeLastParts } from './last-parts.js';
 import { StoreLayout } from './layout.js';
 import { addManifestCandidate, readManifest } from './manifests.js';
 import { addToByteCounter, DEFAULT_MAX_BYTES, readByteCounter } from './size.js';
-import type { CacheEvent, CacheEventResult, EntryMeta, GcResult, KeyPart, LastParts, ManifestCandidate, StoreStats, StoredFile } from './types.js';
+import type { CacheEvent, CacheEventResult, EntryMeta, GcResult, KeyPart, LastParts, ManifestCandidate, RemoteUse, StoreStats, StoredFile } from './types.js';
 import { entryProblem } from './validate.js';
 
 export interface CrateStoreOptions {
   root: string;
   /** Size limit for all blobs; default 10 GiB. */
   maxBytes?: number;
+  /** A remote consulted on local misses and, when it writes, given every new entry. */
+  remote?: RemoteSession;
+  /** Why the configured remote is not used: logged once per run and process. */
+  remoteProblem?: { session: string; reason: string };
+}
+
+/** Runs (sessions) this process has logged a remote configuration problem for. */
+const problemsLogged = new Set<string>();
+
+/** Where a key this store handed out came from: the base key and source set it was found under. */
+interface Origin {
+  baseKey: string;
+  candidate: ManifestCandidate;
+  crateName?: string;
+  /** A verified remote record, when the candidate came from the remote. */
+  record?: RecordBody;
 }
 
 /**
@@ -37,11 +55,25 @@ export class CrateStore {
   readonly root: string;
   readonly maxBytes: number;
   readonly paths: StoreLayout;
+  private readonly remote?: RemoteSession;
+  private readonly remoteProblem?: { session: string; reason: string };
+  private readonly origins = new Map<string, Origin>();
+  private readonly remoteKeys = new Map<string, Promise<string[]>>();
+  /** Remote records fetched by this store object, verified or not (undefined): each is read and judged once. */
+  private readonly remoteRecords = new Map<string, Promise<RecordBody | undefined>>();
+  /** Remote entries this store tried to install: each is fetched and judged once. */
+  private readonly remoteEntries = new Map<string, Promise<EntryMeta | undefined>>();
+  /** Entries this store installed from the remote, with what it cost. */
+  private readonly fetched = new Map<string, RemoteUse>();
+  /** Time and bytes spent on the remote by this store object: one rustc call's unit. */
+  private readonly spent: RemoteUse = { bytes: 0, ms: 0 };
 
   constructor(options: CrateStoreOptions) {
     this.root = options.root;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     this.paths = new StoreLayout(options.root);
+    this.remote = options.remote;
+    this.remoteProblem = options.remoteProblem;
   }
 
   /** Stores a file's contents, streamed (rlibs can be large). */
@@ -51,6 +83,16 @@ export class CrateStore {
 
   async putBlobFromBuffer(data: Buffer): Promise<{ blob: string; size: number }> {
     return this.counted(await putBlobFromBuffer(this.paths, data));
+  }
+
+  /** Stores a download; bytes that are not `expected` are refused with DamagedEntryError. */
+  async putBlobFromChunks(chunks: AsyncIterable<Buffer>, expected: { blob: string; size: number }): Promise<{ blob: string; size: number }> {
+    return this.counted(await putBlobFromChunks(this.paths, chunks, expected));
+  }
+
+  /** Whether the blob of `file` is here with its size (its hash is checked when it is restored). */
+  async hasBlob(file: Pick<StoredFile, 'blob' | 'size'>): Promise<boolean> {
+    return (await statIfExists(this.paths.blob(file.blob)))?.size === file.size;
   }
 
   /**
@@ -73,8 +115,33 @@ export class CrateStore {
     await this.collectIfFull();
   }
 
-  /** The entry for `key`; a missing record is a miss, an unusable one is also reported as damaged. */
+  /**
+   * The entry for `key`; a missing record is a miss, an unusable one is also
+   * reported as damaged. For a key that `candidates` handed out, a local miss
+   * consults the remote: its verified record and blobs are installed here
+   * first. A writer also makes sure a local hit is on the remote.
+   */
   async readEntry(key: string): Promise<EntryMeta | undefined> {
+    const local = await this.readLocalEntry(key);
+    const origin = this.origins.get(key);
+    if (local) {
+      if (origin && this.remote?.writes && !this.fetched.has(key)) this.remote.upload(origin.baseKey, origin.candidate, { store: this, crateName: origin.crateName }, { quietIfPresent: true });
+      return local;
+    }
+    if (!origin || !this.remote) return undefined;
+    let fetched = this.remoteEntries.get(key);
+    if (!fetched) this.remoteEntries.set(key, (fetched = this.fetchEntry(key, origin, this.remote)));
+    return fetched;
+  }
+
+  /** What fetching `key` from the remote cost, when this store installed it from there. */
+  remoteUse(key: string): { remote?: RemoteUse } {
+    const use = this.fetched.get(key);
+    return use ? { remote: use } : {};
+  }
+
+  /** The local entry for `key` only. */
+  async readLocalEntry(key: string): Promise<EntryMeta | undefined> {
     const file = this.paths.entry(key);
     const text = await readTextIfExists(file);
     if (text === undefined) return undefined;
@@ -112,8 +179,39 @@ export class CrateStore {
     return readManifest(this.paths, baseKey);
   }
 
+  /**
+   * The source sets recorded for `baseKey`: the local manifest's, then,
+   * lazily (only if the caller goes on looking), those of verified remote
+   * records, newest first. `crateName` labels the remote's events.
+   */
+  async *candidates(baseKey: string, crateName?: string): AsyncGenerator<ManifestCandidate> {
+    const local = await this.readManifest(baseKey);
+    for (const candidate of local) {
+      this.origins.set(candidate.key, { baseKey, candidate, crateName });
+      yield candidate;
+    }
+    const remote = this.remote;
+    if (this.remoteProblem) await this.logRemoteProblem(this.remoteProblem);
+    if (!remote) return;
+    const call = { store: this, crateName, spent: this.spent };
+    let keys = this.remoteKeys.get(baseKey);
+    if (!keys) this.remoteKeys.set(baseKey, (keys = this.remoteAnswer(() => remote.recordKeys(baseKey, call), [])));
+    for (const key of await keys) {
+      if (local.some((candidate) => candidate.key === key)) continue;
+      const record = await this.remoteRecord(remote, baseKey, key, call);
+      if (!record) continue;
+      this.origins.set(key, { baseKey, candidate: record.candidate, crateName, record });
+      yield record.candidate;
+    }
+  }
+
+  /**
+   * Adds a compile's source set to the local manifest, the last step of
+   * storing an entry; a writing remote then gets the entry in the background.
+   */
   async addManifestCandidate(baseKey: string, candidate: ManifestCandidate): Promise<void> {
     await addManifestCandidate(this.paths, baseKey, candidate);
+    this.remote?.upload(baseKey, candidate, { store: this }, { quietIfPresent: false });
   }
 
   /**
@@ -163,9 +261,21 @@ export class CrateStore {
       bytes += stats.size;
     }
     const events = Object.fromEntries(EVENT_RESULTS.map((result) => [result, 0])) as Record<CacheEventResult, number>;
-    for (const event of await this.readEvents()) events[event.result]++;
+    const remote = { hits: 0, bytes: 0, ms: 0, uploads: 0, uploadedBytes: 0 };
+    for (const event of await this.readEvents()) {
+      events[event.result]++;
+      if (event.result === 'hit' && event.remote) {
+        remote.hits++;
+        remote.bytes += event.remote.bytes;
+        remote.ms += event.remote.ms;
+      }
+      if (event.result === 'uploaded') {
+        remote.uploads++;
+        remote.uploadedBytes += event.bytes ?? 0;
+      }
+    }
     const lookups = events.hit + events.miss;
-    return { entries, blobs, bytes, events, hitRate: lookups === 0 ? 0 : events.hit / lookups };
+    return { entries, blobs, bytes, events, hitRate: lookups === 0 ? 0 : events.hit / lookups, remote };
   }
 
   /** Evicts least-recently-used entries until the blobs fit in `maxBytes` (default: the store's limit). */
@@ -202,6 +312,42 @@ export class CrateStore {
   async clear(): Promise<void> {
     for (const name of await readdirIfExists(this.root)) {
       await rm(join(this.root, name), { recursive: true, force: true });
+    }
+  }
+
+  /** Installs the remote entry of `key` (blobs, entry, manifest candidate) and returns it; undefined on any failure, which is logged. */
+  private async fetchEntry(key: string, origin: Origin, remote: RemoteSession): Promise<EntryMeta | undefined> {
+    const call = { store: this, crateName: origin.crateName, spent: this.spent };
+    const record = origin.record ?? (await this.remoteRecord(remote, origin.baseKey, key, call));
+    if (!record) return undefined;
+    return this.remoteAnswer(async () => {
+      if (!(await remote.fetchBlobs(record, call))) return undefined;
+      await this.writeEntry(record.entry);
+      await addManifestCandidate(this.paths, origin.baseKey, record.candidate);
+      this.fetched.set(key, { ...this.spent });
+      return record.entry;
+    }, undefined);
+  }
+
+  private async logRemoteProblem({ session, reason }: { session: string; reason: string }): Promise<void> {
+    if (problemsLogged.has(`${session}\0${reason}`)) return;
+    problemsLogged.add(`${session}\0${reason}`);
+    await this.recordEvent({ at: Date.now(), session: session || undefined, result: 'remote-error', reason, ms: 0 });
+  }
+
+  private remoteRecord(remote: RemoteSession, baseKey: string, key: string, call: RemoteCall): Promise<RecordBody | undefined> {
+    let record = this.remoteRecords.get(key);
+    if (!record) this.remoteRecords.set(key, (record = this.remoteAnswer(() => remote.record(baseKey, key, call), undefined)));
+    return record;
+  }
+
+  /** A remote step's answer; a local failure on the way (a full disk) is logged and read as `fallback`. */
+  private async remoteAnswer<T>(work: () => Promise<T>, fallback: T): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      await this.recordEvent({ at: Date.now(), session: this.remote?.session || undefined, result: 'error', reason: `remote entry not used: ${errorMessage(error)}`, ms: 0 });
+      return fallback;
     }
   }
 

@@ -15,7 +15,7 @@ const MAX_LINE_BYTES = 4000;
 /** The log is rotated past this size, so it cannot grow without bound. */
 const ROTATE_BYTES = 8 << 20;
 
-export const EVENT_RESULTS: readonly CacheEventResult[] = ['hit', 'miss', 'passthrough', 'damaged', 'error'];
+export const EVENT_RESULTS: readonly CacheEventResult[] = ['hit', 'miss', 'passthrough', 'damaged', 'error', 'rejected', 'remote-error', 'uploaded', 'not-uploaded'];
 
 export async function appendEvent(dir: string, event: CacheEvent): Promise<void> {
   const line = eventLine(event);

@@ -13,6 +13,7 @@ export type {
   KeyPart,
   LastParts,
   ManifestCandidate,
+  RemoteUse,
   StoredFile,
   StoreStats,
 } from './types.js';

@@ -248,8 +248,9 @@ test('events are logged as lines, filtered by session, and counted by stats', as
     entries: 1,
     blobs: 1,
     bytes: 5,
-    events: { hit: 2, miss: 1, passthrough: 1, damaged: 0, error: 0 },
+    events: { hit: 2, miss: 1, passthrough: 1, damaged: 0, error: 0, rejected: 0, 'remote-error': 0, uploaded: 0, 'not-uploaded': 0 },
     hitRate: 2 / 3,
+    remote: { hits: 0, bytes: 0, ms: 0, uploads: 0, uploadedBytes: 0 },
   });
 });
 

@@ -44,7 +44,19 @@ export interface MacroReadSet {
   dirs: Array<{ path: string; listing: string | null }>;
 }
 
-export type CacheEventResult = 'hit' | 'miss' | 'passthrough' | 'damaged' | 'error';
+/**
+ * The remote's results: `rejected`, a remote record or blob that failed
+ * verification (the unit then misses); `remote-error`, a remote call that
+ * failed (and the one line that says the remote is skipped for the rest of
+ * the run); `uploaded` / `not-uploaded`, a writer's upload of an entry.
+ */
+export type CacheEventResult = 'hit' | 'miss' | 'passthrough' | 'damaged' | 'error' | 'rejected' | 'remote-error' | 'uploaded' | 'not-uploaded';
+
+/** Time and bytes spent on the remote for one unit. */
+export interface RemoteUse {
+  bytes: number;
+  ms: number;
+}
 
 export interface CacheEvent {
   at: number;
@@ -55,6 +67,8 @@ export interface CacheEvent {
   reason?: string;
   ms: number;
   bytes?: number;
+  /** On a hit: the entry came from the remote, at this cost. */
+  remote?: RemoteUse;
 }
 
 /** The key of the most recent entry stored for a crate name, for `why-miss`. */
@@ -71,6 +85,8 @@ export interface StoreStats {
   events: Record<CacheEventResult, number>;
   /** hits / (hits + misses); 0 before any lookup. */
   hitRate: number;
+  /** Hits whose entry came from the remote, and what fetching them cost; uploads and their size. */
+  remote: { hits: number; bytes: number; ms: number; uploads: number; uploadedBytes: number };
 }
 
 export interface GcResult {

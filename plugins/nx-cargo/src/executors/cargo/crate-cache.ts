@@ -85,26 +85,67 @@ async function builtinWrapper(storeRoot: string, env: NodeJS.ProcessEnv): Promis
 /**
  * What the cache did with a unit, as both caches report it. 'not cached'
  * comes besides another outcome: a unit compiled but not stored, or whose
- * lookup failed so it was compiled without the cache.
+ * lookup failed so it was compiled without the cache. The remote's outcomes
+ * come besides the unit's too: a record 'rejected' (the unit then compiled),
+ * a 'remote failed' call, an entry 'uploaded' or 'not uploaded'.
  */
 export interface UnitEvent {
   crate?: string;
-  outcome: 'restored' | 'compiled' | 'passed through' | 'not cached' | 'other';
+  outcome: 'restored' | 'compiled' | 'passed through' | 'not cached' | 'rejected' | 'remote failed' | 'uploaded' | 'not uploaded' | 'other';
   reason?: string;
+  /** A unit restored from the remote (bytes and time when the cache says), or the size and time of an upload. */
+  remote?: { bytes?: number; ms?: number };
 }
 
+/** `crate cache: 46 restored (40 from remote, 61 MB in 2.1 s), 3 compiled, 0 passed through`, then what went wrong or was uploaded. */
 export function summarize(units: readonly UnitEvent[]): string | undefined {
   if (units.length === 0) return undefined;
-  const count = (outcome: UnitEvent['outcome']) => units.filter((u) => u.outcome === outcome).length;
-  const line = `crate cache: ${count('restored')} restored, ${count('compiled')} compiled, ${count('passed through')} passed through`;
-  const notCached = units.filter((u) => u.outcome === 'not cached');
-  return notCached.length === 0 ? line : `${line}; ${notCached.length} not cached (${notCached[0].reason})`;
+  const of = (outcome: UnitEvent['outcome']) => units.filter((u) => u.outcome === outcome);
+  const restored = of('restored');
+  const fromRemote = restored.filter((u) => u.remote);
+  const fetched = transferred(fromRemote);
+  const line = `crate cache: ${restored.length} restored${fromRemote.length > 0 ? ` (${fromRemote.length} from remote${fetched ? `, ${fetched}` : ''})` : ''}, ${of('compiled').length} compiled, ${of('passed through').length} passed through`;
+  const notes: string[] = [];
+  const notCached = of('not cached');
+  if (notCached.length > 0) notes.push(`${notCached.length} not cached (${notCached[0].reason})`);
+  const rejected = of('rejected');
+  if (rejected.length > 0) notes.push(`${rejected.length} remote ${rejected.length === 1 ? 'record' : 'records'} rejected (${rejected[0].reason?.replace(/^remote (record|entry) rejected: /, '')})`);
+  const failed = of('remote failed');
+  const runNote = failed.find((u) => /^remote (skipped|not used)/.test(u.reason ?? ''));
+  if (runNote) notes.push(runNote.reason as string);
+  else if (failed.length > 0) notes.push(`${failed.length} remote ${failed.length === 1 ? 'call' : 'calls'} failed (${failed[0].reason?.replace(/^remote call failed: /, '')})`);
+  const uploaded = of('uploaded');
+  if (uploaded.length > 0) notes.push(`${uploaded.length} uploaded to the remote (${transferred(uploaded)})`);
+  const notUploaded = of('not uploaded');
+  if (notUploaded.length > 0) notes.push(`${notUploaded.length} not uploaded (${notUploaded[0].reason})`);
+  return [line, ...notes].join('; ');
 }
 
-/** A damaged entry is followed by the miss that recompiles it, which is what counts. */
+/** `61 MB in 2.1 s`, or '' when the sizes are not known. */
+function transferred(units: readonly UnitEvent[]): string {
+  if (units.length === 0 || units.some((u) => u.remote?.bytes === undefined)) return '';
+  const bytes = units.reduce((sum, u) => sum + (u.remote?.bytes ?? 0), 0);
+  const ms = units.reduce((sum, u) => sum + (u.remote?.ms ?? 0), 0);
+  const mb = bytes / 1e6;
+  return `${mb >= 10 ? mb.toFixed(0) : mb.toFixed(1)} MB in ${(ms / 1000).toFixed(1)} s`;
+}
+
+const BUILTIN_OUTCOMES: Record<CacheEvent['result'], UnitEvent['outcome']> = {
+  hit: 'restored',
+  miss: 'compiled',
+  passthrough: 'passed through',
+  error: 'not cached',
+  damaged: 'other',
+  rejected: 'rejected',
+  'remote-error': 'remote failed',
+  uploaded: 'uploaded',
+  'not-uploaded': 'not uploaded',
+};
+
+/** A damaged entry is followed by the miss that recompiles it, which is what counts; so is a rejected remote record. */
 function fromBuiltin(event: CacheEvent): UnitEvent {
-  const outcome = event.result === 'hit' ? 'restored' : event.result === 'miss' ? 'compiled' : event.result === 'passthrough' ? 'passed through' : event.result === 'error' ? 'not cached' : 'other';
-  return { crate: event.crateName, outcome, reason: event.reason };
+  const remote = event.result === 'hit' ? event.remote : event.result === 'uploaded' ? { bytes: event.bytes ?? 0, ms: event.ms } : undefined;
+  return { crate: event.crateName, outcome: BUILTIN_OUTCOMES[event.result] ?? 'other', reason: event.reason, ...(remote ? { remote } : {}) };
 }
 
 /** kache's own record: `kache report --format json`, `all_events[].crate_name` and `result`. */
@@ -120,5 +161,7 @@ export function parseKacheReport(json: string): UnitEvent[] {
   return (report.all_events ?? []).map((e) => ({
     crate: e.crate_name,
     outcome: e.result === 'local_hit' || e.result === 'remote_hit' ? 'restored' : e.result === 'miss' ? 'compiled' : e.result === 'passthrough' ? 'passed through' : 'other',
+    // kache's own S3 remote: its report names the hits it fetched, not their size.
+    ...(e.result === 'remote_hit' ? { remote: {} } : {}),
   }));
 }
