@@ -1,8 +1,8 @@
-import type { CrateStore } from '../store/crate-store.js';
 import { DamagedEntryError } from '../store/errors.js';
 import { errorMessage } from '../store/fs-util.js';
 import { hashFile } from '../store/hash.js';
-import type { CacheEvent, ManifestCandidate, RemoteUse, StoredFile } from '../store/types.js';
+import type { StoreLayout } from '../store/layout.js';
+import type { CacheEvent, EntryMeta, ManifestCandidate, RemoteUse, StoredFile } from '../store/types.js';
 import { RemoteError, type RemoteBackend } from './backend.js';
 import type { RemoteConfig } from './config.js';
 import type { RemoteHealth } from './health.js';
@@ -32,9 +32,22 @@ export interface RemoteCache {
   uploads: UploadQueue;
 }
 
+/**
+ * What the remote needs of the local store (a CrateStore): its blobs,
+ * entries and event log. Named here rather than imported, so that the store,
+ * which holds a RemoteSession, and the remote do not import each other.
+ */
+export interface LocalStore {
+  readonly paths: StoreLayout;
+  putBlobFromChunks(chunks: AsyncIterable<Buffer>, expected: { blob: string; size: number }): Promise<{ blob: string; size: number }>;
+  hasBlob(file: Pick<StoredFile, 'blob' | 'size'>): Promise<boolean>;
+  readLocalEntry(key: string): Promise<EntryMeta | undefined>;
+  recordEvent(event: CacheEvent): Promise<boolean>;
+}
+
 /** Who a remote call is made for: the local store (events, blobs) and the unit, with its running cost. */
 export interface RemoteCall {
-  store: CrateStore;
+  store: LocalStore;
   crateName?: string;
   spent: RemoteUse;
 }
@@ -132,7 +145,7 @@ export class RemoteSession {
   }
 
   /** Uploads one blob unless the remote has it; the local copy is checked first, so a damaged one is never spread. */
-  private async uploadBlob(file: StoredFile, store: CrateStore): Promise<number> {
+  private async uploadBlob(file: StoredFile, store: LocalStore): Promise<number> {
     const name = REMOTE_LAYOUT.blob(file.blob);
     if (await this.remote.backend.exists(name)) return 0;
     const path = store.paths.blob(file.blob);
