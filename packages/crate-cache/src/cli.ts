@@ -3,8 +3,9 @@ import * as path from 'node:path';
 import { ensureNativeClient, NativeClientError, PACKAGE_ROOT } from './native-client.js';
 import { flushServer } from './server/flush.js';
 import { generateSigningKey } from './remote/index.js';
-import { readdirIfExists } from './store/fs-util.js';
-import { CrateStore, defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
+import { readdirIfExists } from './fs-util.js';
+import { openStore } from './open-store.js';
+import { defaultStoreRoot, parseSize, type CacheEvent } from './store/index.js';
 
 const USAGE = `usage: nx-cargo-crate-cache <command> [--json]
 
@@ -34,7 +35,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<Cl
   const [command, ...rest] = positionals;
   if (values.help || !command) return { code: values.help ? 0 : 2, stdout: `${USAGE}\n` };
   const root = defaultStoreRoot(env);
-  const store = new CrateStore({ root });
+  const store = openStore(env, 'read');
   const json = values.json === true;
   switch (command) {
     case 'stats': {

@@ -3,8 +3,7 @@ import * as path from 'node:path';
 import { macroReadsOf, type MacroReadsOutcome } from './macro-reads.js';
 import { buildRecorder, compileReads, processRole, readRecording, RecorderUnavailableError, type Classified } from './recorder/index.js';
 import type { RustcCompile } from './rustc-args.js';
-import type { StoreLayout } from './store/layout.js';
-import { tempName } from './store/layout.js';
+import { tempName, type StoreLayout } from './store/index.js';
 
 /**
  * Recording what the proc macros of one compile read (recorder/README.md):

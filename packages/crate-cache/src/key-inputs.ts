@@ -7,9 +7,9 @@ import { hash } from 'blake3';
 import type { KeyPart } from './key.js';
 import { normalizeText, type PathRoots } from './path-roots.js';
 import { codegenValue, isLinked, type RustcCompile } from './rustc-args.js';
-import { errorCode, writeFileAtomic } from './store/fs-util.js';
-import { hashFile as hashFileContents } from './store/hash.js';
-import { tempName } from './store/layout.js';
+import { errorCode, writeFileAtomic } from './fs-util.js';
+import { hashFile as hashFileContents } from './hash.js';
+import { tempName } from './store/index.js';
 
 const run = promisify(execFile);
 

@@ -3,8 +3,7 @@ import { constants } from 'node:fs';
 import { access, copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { hash } from 'blake3';
-import { acquire } from './store/claims.js';
-import { nxCargoCacheHome, tempName } from './store/layout.js';
+import { acquire, nxCargoCacheHome, tempName } from './store/index.js';
 
 /**
  * The native client (client/, std-only Rust) that cargo runs as

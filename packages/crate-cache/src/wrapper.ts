@@ -10,11 +10,10 @@ import { denormalizeText, normalizeText, remapPairs, targetProfileOf, type PathR
 import { classifyRustcArgs, compileArgs, isExecutableOutput, type RustcCompile } from './rustc-args.js';
 import { mayLoadProcMacros, recorderLibrary, startRecording, type CompileRecording } from './compile-recording.js';
 import { macroReadSetOf, sourceParts, sourceSetMatches, sourceSetOf, type SourceSet } from './sources.js';
-import { CrateStore, DamagedEntryError, defaultStoreRoot, parseSize, type EntryMeta, type RemoteUse, type RestoreMode, type StoredFile } from './store/index.js';
-import { remoteOption } from './remote/index.js';
+import { CrateStore, DamagedEntryError, defaultStoreRoot, tempName, type EntryMeta, type RemoteUse, type RestoreMode, type StoredFile } from './store/index.js';
+import { openStore } from './open-store.js';
 import type { NotStored, RustcRunner } from './rustc-runner.js';
-import { writeFileAtomic } from './store/fs-util.js';
-import { tempName } from './store/layout.js';
+import { writeFileAtomic } from './fs-util.js';
 import { findWorkspaceRoot } from './workspace-root.js';
 
 /** Everything one wrapper call needs from the process cargo started. */
@@ -31,7 +30,7 @@ export interface WrapperContext {
 export async function runWrapper(context: WrapperContext): Promise<number> {
   const call = classifyRustcArgs(context.args);
   if (!call.cacheable) {
-    const store = openStore(context.env);
+    const store = openStore(context.env, 'compile');
     const crateName = crateLabel(context.env, crateNameOf(context.args));
     if (!call.reason.startsWith('probe')) await store.recordEvent({ at: Date.now(), session: context.env.NX_CARGO_CRATE_CACHE_SESSION, crateName, result: 'passthrough', reason: call.reason, ms: 0 });
     return context.runner.passthrough();
@@ -49,11 +48,6 @@ function crateLabel(env: NodeJS.ProcessEnv, crateName: string | undefined): stri
   if (!crateName || crateName === '___') return undefined;
   const pkg = env.CARGO_PKG_NAME;
   return pkg && pkg.replace(/-/g, '_') !== crateName ? `${pkg}/${crateName}` : pkg ?? crateName;
-}
-
-function openStore(env: NodeJS.ProcessEnv): CrateStore {
-  const root = defaultStoreRoot(env);
-  return new CrateStore({ root, maxBytes: parseSize(env.NX_CARGO_CRATE_CACHE_MAX_SIZE ?? '10G'), ...remoteOption(env, root) });
 }
 
 /** A unit's outputs linked into the store's tmp folder, by output name. */
@@ -79,7 +73,7 @@ class CachedCompile {
   private readonly restoreMode: RestoreMode;
 
   constructor(private readonly context: WrapperContext, private readonly compile: RustcCompile) {
-    this.store = openStore(context.env);
+    this.store = openStore(context.env, 'compile');
     this.roots = rootsOf(context, compile);
     this.omit = new Set((context.env.NX_CARGO_CRATE_CACHE_TEST_OMIT ?? '').split(',').filter(Boolean));
     this.label = crateLabel(context.env, compile.crateName) ?? compile.crateName;

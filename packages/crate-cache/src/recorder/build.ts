@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { access, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { errorCode, errorMessage, install, unlinkIfExists } from '../store/fs-util.js';
-import { hashBuffer } from '../store/hash.js';
-import { StoreLayout } from '../store/layout.js';
+import { errorCode, errorMessage, install, unlinkIfExists } from '../fs-util.js';
+import { hashBuffer } from '../hash.js';
+import { StoreLayout } from '../store/index.js';
 
 const run = promisify(execFile);
 

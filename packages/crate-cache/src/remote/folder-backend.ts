@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errorCode, errorMessage } from '../store/fs-util.js';
+import { errorCode, errorMessage } from '../fs-util.js';
 import { tempName } from '../store/layout.js';
 import { RemoteError, type CreateBody, type RemoteBackend, type RemoteObject } from './backend.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFile, mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hash } from 'blake3';
-import { errorCode } from '../store/fs-util.js';
+import { errorCode } from '../fs-util.js';
 
 /** Failures without a session (plain cargo) count only this long: there is no run to end them. */
 const UNNAMED_WINDOW_MS = 15 * 60 * 1000;

@@ -1,6 +1,6 @@
 import { DamagedEntryError } from '../store/errors.js';
-import { errorMessage } from '../store/fs-util.js';
-import { hashFile } from '../store/hash.js';
+import { errorMessage } from '../fs-util.js';
+import { hashFile } from '../hash.js';
 import type { StoreLayout } from '../store/layout.js';
 import type { CacheEvent, EntryMeta, ManifestCandidate, RemoteUse, StoredFile } from '../store/types.js';
 import { RemoteError, type RemoteBackend } from './backend.js';

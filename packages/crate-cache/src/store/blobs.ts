@@ -3,8 +3,8 @@ import { chmod, copyFile, link, open, readFile, rename, utimes, writeFile, type 
 import { basename, dirname, join } from 'node:path';
 import { createHash } from 'blake3';
 import { DamagedEntryError, StoreError } from './errors.js';
-import { errorCode, errorMessage, inDir, install, statIfExists, unlinkIfExists } from './fs-util.js';
-import { CHUNK_BYTES, hashBuffer, hashFile } from './hash.js';
+import { errorCode, errorMessage, inDir, install, statIfExists, unlinkIfExists } from '../fs-util.js';
+import { CHUNK_BYTES, hashBuffer, hashFile } from '../hash.js';
 import { StoreLayout, tempName } from './layout.js';
 import type { StoredFile } from './types.js';
 

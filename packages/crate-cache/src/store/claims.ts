@@ -2,7 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { errorCode, inDir, isProcessAlive, readTextIfExists, unlinkIfExists } from './fs-util.js';
+import { errorCode, inDir, isProcessAlive, readTextIfExists, unlinkIfExists } from '../fs-util.js';
 
 /**
  * A per-key claim, so two processes never compile the same unit twice. The

@@ -8,7 +8,7 @@ import { acquire, tryAcquire, type Claim, type ClaimOptions } from './claims.js'
 import { isProblem, parseEntryRecord } from './entries.js';
 import { StoreError } from './errors.js';
 import { appendEvent, EVENT_RESULTS, readEventLog } from './events.js';
-import { errorCode, errorMessage, inDir, listSharded, readdirIfExists, readTextIfExists, statIfExists, unlinkIfExists, writeFileAtomic } from './fs-util.js';
+import { errorCode, errorMessage, inDir, listSharded, readdirIfExists, readTextIfExists, statIfExists, unlinkIfExists, writeFileAtomic } from '../fs-util.js';
 import { collectGarbage } from './gc.js';
 import { readLastParts, writeLastParts } from './last-parts.js';
 import { StoreLayout } from './layout.js';

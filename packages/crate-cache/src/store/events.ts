@@ -1,6 +1,6 @@
 import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inDir, readTextIfExists } from './fs-util.js';
+import { inDir, readTextIfExists } from '../fs-util.js';
 import type { CacheEvent, CacheEventResult } from './types.js';
 
 /**

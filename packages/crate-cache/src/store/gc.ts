@@ -2,7 +2,7 @@ import { readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbandoned } from './claims.js';
 import { isProblem, parseEntryRecord } from './entries.js';
-import { isProcessAlive, listSharded, readdirIfExists, readTextIfExists, unlinkIfExists } from './fs-util.js';
+import { isProcessAlive, listSharded, readdirIfExists, readTextIfExists, unlinkIfExists } from '../fs-util.js';
 import { tempOwner, type StoreLayout } from './layout.js';
 import { writeByteCounter } from './size.js';
 import type { GcResult } from './types.js';

@@ -1,8 +1,8 @@
 export { CrateStore, withClaim, type CrateStoreOptions } from './crate-store.js';
 export type { RestoreMode } from './blobs.js';
-export type { Claim, ClaimOptions } from './claims.js';
+export { acquire, type Claim, type ClaimOptions } from './claims.js';
 export { DamagedEntryError, StoreError } from './errors.js';
-export { defaultStoreRoot, StoreLayout } from './layout.js';
+export { defaultStoreRoot, nxCargoCacheHome, StoreLayout, tempName } from './layout.js';
 export { MAX_CANDIDATES } from './manifests.js';
 export { DEFAULT_MAX_BYTES, parseSize } from './size.js';
 export type {

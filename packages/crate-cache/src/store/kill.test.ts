@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CrateStore } from './crate-store.js';
-import { hashFile } from './hash.js';
+import { hashFile } from '../hash.js';
 import { tempDir, testKey } from './testing/fixtures.js';
 
 /**

@@ -1,4 +1,4 @@
-import { readTextIfExists, writeFileAtomic } from './fs-util.js';
+import { readTextIfExists, writeFileAtomic } from '../fs-util.js';
 import type { StoreLayout } from './layout.js';
 import type { KeyPart, LastParts } from './types.js';
 import { lastPartsProblem } from './validate.js';

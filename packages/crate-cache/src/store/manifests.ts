@@ -1,5 +1,5 @@
 import { StoreError } from './errors.js';
-import { readTextIfExists, writeFileAtomic } from './fs-util.js';
+import { readTextIfExists, writeFileAtomic } from '../fs-util.js';
 import type { StoreLayout } from './layout.js';
 import type { ManifestCandidate } from './types.js';
 import { candidateProblem } from './validate.js';

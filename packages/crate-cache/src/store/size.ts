@@ -1,4 +1,4 @@
-import { readTextIfExists, writeFileAtomic } from './fs-util.js';
+import { readTextIfExists, writeFileAtomic } from '../fs-util.js';
 import type { StoreLayout } from './layout.js';
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 ** 3;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
-import { CrateStore, defaultStoreRoot, ensureNativeClient, flushServer, NativeClientError, which, type CacheEvent, type NotStored } from '@nx-cargo/crate-cache';
+import { defaultStoreRoot, ensureNativeClient, flushServer, NativeClientError, openStore, which, type CacheEvent, type NotStored } from '@nx-cargo/crate-cache';
 import { spawnProcessGroup } from './cargo-process.js';
 
 /** The executor's `crateCache` option: which rustc cache runs under cargo. */
@@ -38,7 +38,7 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
   if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: (only) => kacheSummary(kache, workspaceDir, only) };
   const session = randomUUID();
   const storeRoot = defaultStoreRoot(env);
-  const store = new CrateStore({ root: storeRoot });
+  const store = openStore(env, 'read');
   const problem = await store.writeProblem();
   if (problem) return { kind: 'off', env: {}, summary: async () => `crate cache: ${problem}, so this build runs without it` };
   const { wrapper, socket } = await builtinWrapper(storeRoot, env);
