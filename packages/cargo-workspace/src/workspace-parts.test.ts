@@ -25,9 +25,8 @@ describe('effectiveResolver', () => {
 describe('profileParts', () => {
   it('is one line per setting of the profile\'s own table, nested keys dotted', () => {
     const workspace = workspaceOf('[workspace]\nmembers = []\n[profile.dev]\nopt-level = 1\npackage."*".debug = false\n');
-    const digest = () => 'digest';
-    assert.deepEqual(profileParts(workspace, 'dev', digest), ['opt-level = 1', 'package."*".debug = false']);
-    assert.deepEqual(profileParts(workspace, 'release', digest), ['(not set)']);
+    assert.deepEqual(profileParts(workspace, 'dev'), ['opt-level = 1', 'package."*".debug = false']);
+    assert.deepEqual(profileParts(workspace, 'release'), ['(not set)']);
   });
 });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { LockPackage } from './lockfile.js';
 import { closureDigest } from './lockfile.js';
 import type { CargoPackage, CargoWorkspace } from './repository.js';
@@ -26,7 +27,7 @@ export const PROFILE_CHAIN: Readonly<Record<ProfileName, readonly ProfileName[]>
   bench: ['bench', 'release'],
 };
 
-/** Longer values are written as a digest, so that the lines stay short. */
+/** Longer values are written as their sha256 (128 bits of it), so that the lines stay short. */
 const MAX_VALUE_LENGTH = 100;
 
 /**
@@ -37,36 +38,35 @@ const MAX_VALUE_LENGTH = 100;
  * fields, `[workspace.dependencies]` entries, `[workspace.lints]`. A crate
  * outside any workspace takes nothing from elsewhere.
  */
-export function crateWorkspaceParts(pkg: CargoPackage, workspace: CargoWorkspace | undefined, lockClosure: LockPackage[] | undefined, digest: (text: string) => string): string[] {
+export function crateWorkspaceParts(pkg: CargoPackage, workspace: CargoWorkspace | undefined, lockClosure: LockPackage[] | undefined): string[] {
   const lines = [lockClosure === undefined ? 'Cargo.lock: not read' : `Cargo.lock: ${lockClosure.length} external packages, ${lockClosure.length === 0 ? 'none' : `blake3 ${closureDigest(lockClosure).slice(0, 32)}`}`];
   if (!workspace) return lines;
-  const value = (entry: unknown) => valueText(entry, digest);
   const root = workspace.toml;
-  lines.push(`resolver = ${value(effectiveResolver(workspace))}`);
-  if (root['cargo-features'] !== undefined) lines.push(`cargo-features = ${value(root['cargo-features'])}`);
+  lines.push(`resolver = ${valueText(effectiveResolver(workspace))}`);
+  if (root['cargo-features'] !== undefined) lines.push(`cargo-features = ${valueText(root['cargo-features'])}`);
   for (const section of ['patch', 'replace'] as const) {
     const entries = flatten(root[section]);
     if (entries.length === 0) lines.push(`[${section}] none`);
-    for (const [key, entry] of entries) lines.push(`[${section}] ${key} = ${value(entry)}`);
+    for (const [key, entry] of entries) lines.push(`[${section}] ${key} = ${valueText(entry)}`);
   }
-  for (const field of pkg.inherits.fields) lines.push(`[workspace.package] ${field} = ${value(workspace.config.package[field])}`);
+  for (const field of pkg.inherits.fields) lines.push(`[workspace.package] ${field} = ${valueText(workspace.config.package[field])}`);
   const keys = [...new Set(pkg.dependencies.map((dep) => dep.workspaceKey).filter((key): key is string => key !== undefined))].sort();
-  for (const key of keys) lines.push(`[workspace.dependencies] ${key} = ${value(workspace.config.dependencies[key])}`);
+  for (const key of keys) lines.push(`[workspace.dependencies] ${key} = ${valueText(workspace.config.dependencies[key])}`);
   if (pkg.inherits.lints) {
     const lints = isTable(root.workspace) ? root.workspace.lints : undefined;
     const entries = flatten(lints);
     if (entries.length === 0) lines.push('[workspace.lints] none');
-    for (const [key, entry] of entries) lines.push(`[workspace.lints] ${key} = ${value(entry)}`);
+    for (const [key, entry] of entries) lines.push(`[workspace.lints] ${key} = ${valueText(entry)}`);
   }
   return lines;
 }
 
 /** One profile's own table in the workspace's root manifest, one line per setting ('(not set)' without one); the profiles it inherits are parts of their own. */
-export function profileParts(workspace: CargoWorkspace, profile: ProfileName, digest: (text: string) => string): string[] {
+export function profileParts(workspace: CargoWorkspace, profile: ProfileName): string[] {
   const profiles = workspace.toml.profile;
   const table = isTable(profiles) ? profiles[profile] : undefined;
   if (table === undefined) return ['(not set)'];
-  return flatten(table).map(([key, entry]) => `${key} = ${valueText(entry, digest)}`);
+  return flatten(table).map(([key, entry]) => `${key} = ${valueText(entry)}`);
 }
 
 /**
@@ -101,9 +101,9 @@ function quoteKey(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
-function valueText(entry: unknown, digest: (text: string) => string): string {
+function valueText(entry: unknown): string {
   const text = JSON.stringify(entry, (_key, item: unknown) => (isTable(item) ? sortedTable(item) : item)) ?? 'null';
-  return text.length <= MAX_VALUE_LENGTH ? text : `sha256 ${digest(text)}`;
+  return text.length <= MAX_VALUE_LENGTH ? text : `sha256 ${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
 }
 
 function sortedTable(table: TomlTable): TomlTable {

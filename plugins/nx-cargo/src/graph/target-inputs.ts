@@ -1,12 +1,12 @@
+import { PROFILE_CHAIN, PROFILE_NAMES, type ProfileName } from '@nx-cargo/cargo-workspace';
 import type { TargetConfiguration } from '@nx/devkit';
-
-/** An entry of a target's or a named input's inputs, as Nx takes it. */
-type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
 import type { CrateSources } from './crate-sources.js';
 import type { InternalPluginOptions } from './options.js';
 import type { CrateDescription } from './types.js';
-import { PROFILE_CHAIN, PROFILE_NAMES, type ProfileName } from '@nx-cargo/cargo-workspace';
 import { inputsNodeName, profileInputsFile } from './workspace-inputs.js';
+
+/** An entry of a target's or a named input's inputs, as Nx takes it. */
+type InputDefinition = Exclude<NonNullable<TargetConfiguration['inputs']>[number], string>;
 
 /*
  * The inputs of a crate's cargo tasks, following cargo's targets: a crate's
@@ -50,7 +50,7 @@ const CARGO_CONFIG_ENV = "env | grep -E '^CARGO_(PROFILE|BUILD|TARGET)_' | grep 
  * that changes a cargo task: cargo config, toolchain, flags in the
  * environment, its external closure named explicitly, since otherwise Nx
  * hashes every external node in the graph, and the node hashing the parts of
- * the workspace Cargo.toml and Cargo.lock that reach it), `cargo-tests`, one
+ * the workspace Cargo.toml and Cargo.lock that reach it), `cargo-files`, one
  * per profile, and the narrowed `default`. Per workspace they are the same
  * but for the crate's own nodes, so the shared parts are made once.
  */

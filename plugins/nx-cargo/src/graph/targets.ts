@@ -9,7 +9,9 @@ import { targetInputs, type InputsKind } from './target-inputs.js';
 import type { CrateDescription } from './types.js';
 
 /*
- * One function per inferred target, as @nx/vite's plugin has. Every cached
+ * One function per kind of inferred target, as @nx/vite's plugin has: the
+ * cargo commands that differ only in command, inputs and profile share
+ * `cargoTarget`; build, napi, run and publish have their own. Every cached
  * target hashes the profiles it builds with and no other: a
  * `[profile.release]` change leaves dev builds cached. Nx resolves a task's
  * inputs from its target alone and hashes every target's options and

@@ -6,7 +6,8 @@ import { CRATE_INPUTS_FILE, PROFILES_DIR } from '../../graph/workspace-inputs.js
 import { pluginOptions, treeFileSystem } from '../shared/nx-cargo-tree.js';
 
 /**
- * `nx-cargo:sync`, the sync generator every cargo target lists: writes the
+ * `nx-cargo:sync`, a global sync generator (nx.json's sync.globalGenerators,
+ * which `init` writes; run by `nx sync`, checked by `nx sync:check`): writes the
  * inputs files of every crate (beside its Cargo.toml) and of every Cargo
  * workspace's profiles (under .nx-cargo/), with the very texts whose hashes
  * the tasks carry as external nodes, and deletes those nothing produces any
