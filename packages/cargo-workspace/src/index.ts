@@ -15,6 +15,9 @@ export { cratesReachingChanges, type LockCrate, type ReachedCrate } from './lock
 export { lockPathDependencies } from './lock-path-dependencies.js';
 export { isWorkspaceRootManifest } from './workspace-root.js';
 export { LockfileReader } from './lock-reader.js';
+export { buildConfig, type BuildConfig } from './cargo-config.js';
+export { defaultBinary } from './default-binary.js';
+export { packageNameProblem, RESERVED_BIN_NAMES } from './package-name.js';
 export { parseCargoMessage, parseCargoMessages, type BuildFinished, type BuildScriptExecuted, type CargoMessage, type CompilerArtifact, type CompilerMessage } from './cargo-messages.js';
 export { Reachability } from './reachability.js';
 export { crateWorkspaceParts, effectiveResolver, profileParts, PROFILE_CHAIN, PROFILE_NAMES, type ProfileName } from './workspace-parts.js';

@@ -1,5 +1,6 @@
 import type { DirEntry, FileSystem } from './file-system.js';
 import { ManifestError } from './errors.js';
+import { RESERVED_BIN_NAMES } from './package-name.js';
 import { dirOf, joinPath } from './paths.js';
 import { isTable, kebabOrSnake, stringList, type TomlTable } from './toml.js';
 
@@ -50,8 +51,6 @@ export interface TargetDiscoveryInput {
 
 const EDITIONS = ['2015', '2018', '2021', '2024'];
 
-/** cargo's build directory names, which a binary may not take. */
-const RESERVED_BIN_NAMES = new Set(['deps', 'examples', 'build', 'incremental']);
 
 interface Section {
   key: 'bin' | 'example' | 'test' | 'bench';

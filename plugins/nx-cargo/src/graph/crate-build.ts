@@ -1,4 +1,4 @@
-import { artifactFamily, artifactFileNames, dirOf, hostArtifactFamily, isTable, joinPath, parseToml, type CargoPackage, type FileSystem, type TomlTable } from '@nx-cargo/cargo-workspace';
+import { artifactFamily, artifactFileNames, buildConfig, defaultBinary, hostArtifactFamily, isTable, joinPath, type BuildConfig, type CargoPackage, type FileSystem } from '@nx-cargo/cargo-workspace';
 import type { CrateBuild } from './types.js';
 
 /** What the repository holds besides the crate: CARGO_TARGET_DIR and the package.json files Nx found. */
@@ -10,12 +10,6 @@ export interface BuildSurroundings {
   projectFolders: ReadonlySet<string>;
   /** Cargo config by workspace folder, read once for all its crates (a graph asks 500 times for the same few). */
   buildConfigs: Map<string, BuildConfig>;
-}
-
-/** `[build] target-dir` (repo-relative) and `target` where cargo's config sets them. */
-export interface BuildConfig {
-  targetDir?: string;
-  target?: string;
 }
 
 /** What building `pkg` produces and where, from its targets, cargo config and package.json. */
@@ -40,49 +34,6 @@ export function describeBuild(fs: FileSystem, pkg: CargoPackage, surroundings: B
   const napi = surroundings.packageJsonFiles.has(packageJson) ? napiConfig(fs.readFile(packageJson), pkg) : undefined;
   if (napi) build.napi = napi;
   return build;
-}
-
-/** `default-run`, the only binary, or the binary named like the package; '' when cargo must be told. */
-function defaultBinary(pkg: CargoPackage): string | undefined {
-  const bins = pkg.targets.filter((target) => target.kind.includes('bin')).map((target) => target.name);
-  if (bins.length === 0) return undefined;
-  const defaultRun = pkg.fields['default-run'];
-  if (typeof defaultRun === 'string') return defaultRun;
-  if (bins.length === 1) return bins[0];
-  return bins.includes(pkg.name) ? pkg.name : '';
-}
-
-/**
- * `[build] target-dir` and `target` as cargo sees them when run in
- * `workspaceDir`: the nearest `.cargo/config.toml` at or above it that sets
- * each (cargo merges the files, nearer first); target-dir is relative to the
- * folder holding `.cargo`.
- */
-function buildConfig(fs: FileSystem, workspaceDir: string): BuildConfig {
-  const found: BuildConfig = {};
-  for (let dir = workspaceDir; ; dir = dirOf(dir)) {
-    const build = configBuildTable(fs, dir);
-    if (found.targetDir === undefined && typeof build?.['target-dir'] === 'string') found.targetDir = joinPath(dir, build['target-dir']);
-    // A list of targets builds each into its own folder: no single artifact set to name.
-    if (found.target === undefined && typeof build?.target === 'string') found.target = build.target;
-    if (dir === '') return found;
-  }
-}
-
-function configBuildTable(fs: FileSystem, dir: string): TomlTable | undefined {
-  for (const name of ['config.toml', 'config']) {
-    const file = joinPath(dir, '.cargo', name);
-    const text = fs.readFile(file);
-    if (text === undefined) continue;
-    try {
-      const build = parseToml(file, text).build;
-      return isTable(build) ? build : undefined;
-    } catch {
-      // cargo reports a broken config itself when it runs.
-      return undefined;
-    }
-  }
-  return undefined;
 }
 
 /** A napi-rs package: package.json beside Cargo.toml with a `napi` entry. */
