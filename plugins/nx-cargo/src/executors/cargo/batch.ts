@@ -1,12 +1,13 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
-import { cargoArgs, targetArgs } from './cargo-args.js';
+import { cargoArgs, runsNextest, targetArgs } from './cargo-args.js';
 import { parseCargoMessage, PackageOutcome } from './cargo-messages.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { featureCompatibleGroups } from './feature-guard.js';
+import { hasNextest, NEXTEST_MISSING, prepareNextest } from './nextest.js';
 import { taskProfileProblem } from './profile-guard.js';
 import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
@@ -49,15 +50,19 @@ export default async function* cargoBatch(
   }
 }
 
-/** Runs one task by itself, capturing its output for Nx. */
+/** Runs one task by itself, capturing its output for Nx (a failing test's output as nextest or cargo printed it). */
 async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<TaskResult> {
   const startTime = Date.now();
   const cwd = join(context.root, task.options.cwd);
+  const nextest = runsNextest(task.options);
+  if (nextest && !(await hasNextest(process.env))) return done(task.id, false, `nx-cargo: ${NEXTEST_MISSING}\n`, startTime);
   const crateCache = await crateCacheFor(task.options, cwd);
   if (typeof crateCache === 'string') return done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
-  const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...cargoArgs(task.options)], { cwd, stdout: 'pipe', stderr: 'pipe', env: crateCache.env });
+  const run = nextest ? await prepareNextest(task.options, context.root, { color: true }) : undefined;
+  const { child } = await spawnProcessGroup('cargo', run?.args ?? ['--color', 'always', ...cargoArgs(task.options)], { cwd, stdout: 'pipe', stderr: 'pipe', env: crateCache.env });
   const result = await child;
-  const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n`;
+  const junitProblem = await run?.finish(result.exitCode);
+  const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${result.stdout}\n${junitProblem ? `${junitProblem}\n` : ''}`;
   return done(task.id, result.exitCode === 0, `${noticeLine(task)}${output}${await cacheLine(crateCache)}${summaryLine(task, result.exitCode === 0, startTime)}`, startTime);
 }
 
@@ -103,8 +108,9 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     const early = EARLY_COMMANDS.has(options.command) && !hostBuilt.has(dirname(cargo.manifestFile));
     byManifest.set(resolve(context.root, cargo.manifestFile), { task, outcome: new PackageOutcome(expected), reported: false, early });
   }
+  // nextest builds its test binaries with `cargo test --no-run`: the same units. The task's args are then nextest's.
   const args = [
-    ...cargoArgs(options, tasks.map((task) => task.options.package)),
+    ...cargoArgs(runsNextest(options) ? { ...options, args: undefined } : options, tasks.map((task) => task.options.package)),
     // cargo test spells "keep going" as --no-fail-fast.
     ...(isTest ? ['--no-run', '--no-fail-fast'] : ['--keep-going']),
     '--message-format=json-diagnostic-rendered-ansi',
