@@ -99,8 +99,8 @@ export function inferTargets(
     build: crate.napi ? napiBuild(crate, inputsFor('build', 'dev'), false) : cargoBuild(crate, cargo('build', 'dev'), 'debug'),
     'build-release': crate.napi ? napiBuild(crate, inputsFor('build', 'release'), true) : cargoBuild(crate, cargo('build', 'release', { release: true }), 'release'),
     check: cargo('check', 'dev'),
-    test: cargo('test', 'test'),
-    'test-release': cargo('test', 'bench', { release: true }),
+    test: testTarget(cargo('test', 'test'), 'test', metadata, crate, options),
+    'test-release': testTarget(cargo('test', 'bench', { release: true }), 'test-release', metadata, crate, options),
     clippy: cargo('clippy', 'dev'),
     fmt: cargo('fmt', 'dev'),
     doc: cargo('doc', 'dev'),
@@ -130,6 +130,24 @@ function cargoBuild(crate: CrateBuild, target: TargetConfiguration<CargoExecutor
     ...target,
     options: { ...(target.options as CargoExecutorOptions), target: crate.target ?? HOST_TARGET, profileDir },
     outputs: crate.artifacts.map((file) => `{workspaceRoot}/${crate.targetDir}/{options.target}/{options.profileDir}/${file}`),
+  };
+}
+
+/**
+ * A test target as the plugin's `testRunner` asks: with `nextest`, `cargo
+ * nextest run`, the workspace's .config/nextest.toml (profiles, retries) as
+ * an input, and the task's JUnit report (`junitFile`) as its output.
+ */
+function testTarget(target: TargetConfiguration<CargoExecutorOptions>, name: string, metadata: CargoProjectMetadata, crate: CrateBuild, options: NxCargoPluginOptions | undefined): TargetConfiguration<CargoExecutorOptions> {
+  if (options?.testRunner !== 'nextest') return target;
+  const base = metadata.workspaceDir ? `{workspaceRoot}/${metadata.workspaceDir}` : '{workspaceRoot}';
+  const junitFile = `${crate.targetDir}/nextest/junit/${metadata.package}/${name}.xml`;
+  return {
+    ...target,
+    inputs: [...(target.inputs ?? []), `${base}/.config/nextest.toml`],
+    options: { ...(target.options as CargoExecutorOptions), testRunner: 'nextest', junitFile },
+    // Spelled out: Nx refuses an output that starts with `{workspaceRoot}/{options.…}`.
+    outputs: [`{workspaceRoot}/${junitFile}`],
   };
 }
 
