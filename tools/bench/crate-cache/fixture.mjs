@@ -270,16 +270,13 @@ function cargoIn(dir, args) {
 
 /** The packages of Cargo.lock's graph that are not workspace members, as `name@version`. */
 export function externalPackages(dir) {
-  const host = spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout.match(/^host: (\S+)/m)?.[1];
-  // Only the host's graph: Cargo.lock also lists windows/wasm-only crates that never build here.
-  const result = spawnSync('cargo', ['metadata', '--format-version', '1', '--offline', '--filter-platform', host], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) throw new Error(`cargo metadata failed in ${dir}:\n${result.stderr.trim()}`);
-  const metadata = JSON.parse(result.stdout);
-  const members = new Set(metadata.workspace_members);
-  return metadata.resolve.nodes.filter((node) => !members.has(node.id)).map((node) => {
-    const pkg = metadata.packages.find((candidate) => candidate.id === node.id);
-    return `${pkg.name}@${pkg.version}`;
-  }).sort();
+  // What `cargo build` compiles for the host: cargo tree over normal and build edges. Cargo.lock, and
+  // cargo metadata's resolve even with --filter-platform, also list packages no enabled feature builds
+  // (flate2's optional zlib-rs), which made the benchmark expect one package more than cargo compiles.
+  const result = spawnSync('cargo', ['tree', '--offline', '--workspace', '-e', 'normal,build', '--prefix', 'none', '--format', '{p}'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`cargo tree failed in ${dir}:\n${result.stderr.trim()}`);
+  const packages = result.stdout.split('\n').map((line) => /^(\S+) v(\S+)(?: \((\/[^)]*)\))?/.exec(line)).filter(Boolean);
+  return [...new Set(packages.filter((match) => !match[3]).map(([, name, version]) => `${name}@${version}`))].sort();
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
