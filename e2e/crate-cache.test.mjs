@@ -85,18 +85,26 @@ function builtin({ cache = 'builtin', omit = '' } = {}) {
  * `env` goes to the scenario's runs only (KACHE_DISABLED for the negative control).
  */
 function kacheRuns(kache, env = {}) {
-  return {
+  const runner = {
     seed: async () => {
       const store = newStore();
       const workspace = freshWorkspace();
-      return { store, workspace, cold: await cargoThroughKache(workspace, { args: SEED_ARGS, store, kache }) };
+      try {
+        return { store, workspace, cold: await cargoThroughKache(workspace, { args: SEED_ARGS, store, kache }) };
+      } catch (error) {
+        dispose(store);
+        throw error;
+      }
     },
     cargo: (workspace, options) => cargoThroughKache(workspace, { ...options, kache, env: { ...options.env, ...env } }),
-    dispose: (seed) => {
-      stopKacheDaemon(kache, seed.store);
-      rmSync(seed.store, { recursive: true, force: true });
-    },
+    dispose: (seed) => dispose(seed.store),
   };
+  /** The store's daemon stopped first: it holds the store open. */
+  function dispose(store) {
+    stopKacheDaemon(kache, store);
+    rmSync(store, { recursive: true, force: true });
+  }
+  return runner;
 }
 
 /**
