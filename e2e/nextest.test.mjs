@@ -5,8 +5,9 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { requireNextest } from '../tools/support/nextest.mjs';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CRATE_CACHE, NxWorkspace } from '../tools/support/nx-workspace.mjs';
 
@@ -27,6 +28,8 @@ function taskOutput(coloured, task) {
 }
 
 describe('nextest as the test runner (testRunner: nextest)', () => {
+  // cargo finds `cargo nextest` on PATH: the pinned cargo-nextest, wherever the test tools put it.
+  const PATH = `${dirname(requireNextest())}:${process.env.PATH}`;
   let ws;
   let scratch;
   before(() => {
@@ -41,10 +44,12 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
   let markers = 0;
   /** A FLAKY_MARKER that does not exist yet: the flaky test fails once, then passes. */
   const flakyEnv = () => ({ FLAKY_MARKER: join(scratch, `marker-${++markers}`) });
+  const nx = (args, env = {}) => ws.nx(args, { PATH, ...env });
+  const nxOk = (args, env = {}) => ws.nxOk(args, { PATH, ...env });
 
   it("a failing test fails its task, whose output is nextest's report of that test; the others in its crate still run", () => {
     for (const batch of ['false', 'true']) {
-      const result = ws.nx(['test', 'broken', '--skip-nx-cache', `--batch=${batch}`]);
+      const result = nx(['test', 'broken', '--skip-nx-cache', `--batch=${batch}`]);
       assert.notEqual(result.status, 0, `batch=${batch}`);
       assert.match(result.output, /FAIL \[\s*[\d.]+s\] (\(\d+\/\d+\) )?broken tests::arithmetic/, `batch=${batch}`);
       assert.match(result.output, /four is not five/);
@@ -52,19 +57,19 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
       assert.match(result.output, /2 tests run: 1 passed, 1 failed/);
     }
     // Negative control: under cargo test the same failure reads as libtest's, not nextest's.
-    const plain = ws.nx(['test', 'broken', '--skip-nx-cache', '--batch=false', '--testRunner=cargo']);
+    const plain = nx(['test', 'broken', '--skip-nx-cache', '--batch=false', '--testRunner=cargo']);
     assert.notEqual(plain.status, 0);
     assert.doesNotMatch(plain.output, /FAIL \[/);
     assert.match(plain.output, /test tests::arithmetic \.\.\. FAILED/);
   });
 
   it('a flaky test passes on a retry of the ci profile, and its JUnit report says it was flaky', () => {
-    const result = ws.nxOk(['test', 'flaky', '--skip-nx-cache', '--batch=false', '--nextestProfile=ci'], flakyEnv());
+    const result = nxOk(['test', 'flaky', '--skip-nx-cache', '--batch=false', '--nextestProfile=ci'], flakyEnv());
     assert.match(result.output, /TRY 1 FAIL .*flaky tests::passes_on_retry/);
     assert.match(result.output, /TRY 2 PASS .*flaky tests::passes_on_retry/);
     assert.match(ws.read(junitOf('flaky')), /<flakyFailure/);
     // Negative control: the default profile does not retry, so the first failure fails the task.
-    const once = ws.nx(['test', 'flaky', '--skip-nx-cache', '--batch=false'], flakyEnv());
+    const once = nx(['test', 'flaky', '--skip-nx-cache', '--batch=false'], flakyEnv());
     assert.notEqual(once.status, 0);
     assert.match(once.output, /first attempt fails on purpose/);
   });
@@ -72,7 +77,7 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
   it("compiles once in a batch, runs each task's tests alone, and caches and restores each task's JUnit report", () => {
     const args = ['run-many', '-t', 'test', '-p', 'calc', 'flaky', '--nextestProfile=ci', '--output-style=static'];
     // The tests before ran with --skip-nx-cache, which stores nothing: this run fills the cache.
-    const first = ws.nxOk(args, flakyEnv());
+    const first = nxOk(args, flakyEnv());
     // One cargo build before the tasks: each task's nextest finds its test binaries built.
     for (const task of ['calc:test', 'flaky:test']) assert.doesNotMatch(taskOutput(first.stdout, task), /Compiling/);
     assert.doesNotMatch(taskOutput(first.stdout, 'calc:test'), /passes_on_retry/);
@@ -83,7 +88,7 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
     assert.ok(testcases(reports.calc).every((name) => name.startsWith('calc')), testcases(reports.calc).join(' '));
     assert.deepEqual(testcases(reports.flaky), ['flaky::tests::passes_on_retry']);
     for (const crate of ['calc', 'flaky']) rmSync(join(ws.root, junitOf(crate)));
-    const again = ws.nxOk(args, flakyEnv());
+    const again = nxOk(args, flakyEnv());
     assert.match(again.stdout, /Nx read the output from the cache instead of running the command for 2 out of 2 tasks/);
     for (const crate of ['calc', 'flaky']) assert.equal(ws.read(junitOf(crate)), reports[crate], `${crate}'s report, restored`);
   });
@@ -91,7 +96,7 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
   it('--partition count:1/2 and count:2/2 together run every test of a crate exactly once', () => {
     const run = (...extra) => {
       rmSync(join(ws.root, junitOf('calc')), { force: true });
-      ws.nxOk(['test', 'calc', '--skip-nx-cache', '--batch=false', ...extra]);
+      nxOk(['test', 'calc', '--skip-nx-cache', '--batch=false', ...extra]);
       return testcases(ws.read(junitOf('calc')));
     };
     const all = run();
@@ -105,7 +110,7 @@ describe('nextest as the test runner (testRunner: nextest)', () => {
   });
 
   it('says how to get cargo-nextest when it is missing', () => {
-    const result = ws.nx(['test', 'calc', '--skip-nx-cache', '--batch=false'], { PATH: '/usr/bin:/bin', CARGO_HOME: join(scratch, 'no-cargo-home') });
+    const result = nx(['test', 'calc', '--skip-nx-cache', '--batch=false'], { PATH: '/usr/bin:/bin', CARGO_HOME: join(scratch, 'no-cargo-home') });
     assert.notEqual(result.status, 0);
     assert.match(result.output, /cargo-nextest is not installed: install it \(`cargo install cargo-nextest --locked`/);
   });
