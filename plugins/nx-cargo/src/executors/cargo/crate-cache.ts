@@ -167,7 +167,7 @@ function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
 interface KacheTraceEvent {
   ph?: string;
   ts?: number;
-  args?: { crate_name?: string; package?: string; result?: string; reason?: string; cache_key?: string };
+  args?: { crate_name?: string; package?: string; result?: string; reason?: string };
 }
 
 /** One row of the report's `all_events`: hits, misses, dups and errors, with why a compile was not stored. */
