@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // crate-cache benchmark: what the built-in rustc cache (packages/crate-cache,
 // cargo's RUSTC_WRAPPER) costs on a cold build and saves on a warm one, next
-// to no wrapper at all and to sccache.
+// to no wrapper at all, to sccache and to kache.
 //
-//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,unrecorded,nx,remote,sccache] [--wrapper <path>]
+//   node tools/bench/crate-cache/run.mjs [--runs 3] [--only baseline,ours,unrecorded,nx,remote,sccache,kache] [--wrapper <path>]
 //
 // "ours" is the package as a user installs it (tools/support/installed-packages.mjs:
 // the packed tarballs installed beside nx), its wrapper what the installed
 // `nx-cargo-crate-cache wrapper` gives cargo (the native client, built on first use).
-// Needs sccache on PATH (`cargo install --locked sccache`); the fixture's
+// Needs a current sccache from crates.io on PATH (`cargo install sccache --locked`)
+// and kache at the tests' pinned version (tools/support/kache.mjs; on PATH, or
+// installed by `node tools/support/ensure-test-tools.mjs`); the fixture's
 // crates come from crates.io.
 //
 // fixture.mjs writes a virtual workspace of 4 member crates over ~64 external
@@ -35,29 +37,38 @@
 //      (4f) machine B with the remote down (connection refused), an empty store;
 //   5-7. the same three with sccache: an empty SCCACHE_DIR for (5), and a
 //      fresh server for each build (started untimed before it, stopped after
-//      its stats are read) on a port of its own, so a user's server is left alone.
+//      its stats are read) on a port of its own, so a user's server is left alone;
+//   8-10. the same three with kache at its defaults: an empty KACHE_CACHE_DIR
+//      for (8), its daemon (one per cache dir) started untimed before (8) and
+//      kept, as a user's would be, stopped at the end. kache copies another
+//      checkout's registry units into a target dir cargo has not built
+//      (its seed_new_targets default), so cargo may build fewer packages:
+//      the row says how many it took that way.
 // Nothing else is measured. Every sample is checked, so a broken run is never
 // timed as a fast one: cargo exits 0, reports every package as compiled (the
 // target dir is empty each time, so cargo hands every unit to the wrapper),
 // and the built `app` binary prints what the first build's printed.
-// Cache counts per build: sccache's own stats; ours from
+// Cache counts per build: sccache's own stats; kache's report for the build's
+// own event root (KACHE_EVENT_ROOT); ours from
 // `node packages/crate-cache/dist/bin/cli.js stats --json` read before and
 // after the build, when that exists, otherwise none. Prints medians, min, max and the
 // ratios against their targets; writes nothing into the repo.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { accessSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { findKache, KACHE_VERSION } from '../../support/kache.mjs';
 import { NX_ENV, NxWorkspace } from '../../support/nx-workspace.mjs';
 import { BenchError, checkCargo, formatMs, formatRatio, formatTable, lastLines, log, measureRounds, medianOf, positiveInt, REPO_ROOT, runBench, timed } from '../support.mjs';
 import { externalPackages, writeFixture } from './fixture.mjs';
 
-const GROUPS = ['baseline', 'ours', 'unrecorded', 'nx', 'remote', 'sccache'];
+const GROUPS = ['baseline', 'ours', 'unrecorded', 'nx', 'remote', 'sccache', 'kache'];
 /** What the fixture's binary is run with to check a build (prints a count and a digest). */
 const APP_ARGS = ['--count', '20'];
 /** Variables that would change what is measured; every build starts without them. */
-const CLEARED_ENV = /^(RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|CARGO_BUILD_RUSTC_WRAPPER|CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER|CARGO_TARGET_DIR|CARGO_BUILD_TARGET_DIR|CARGO_INCREMENTAL|SCCACHE_.*|NX_CARGO_CRATE_CACHE_.*)$/;
+const CLEARED_ENV = /^(RUSTC_WRAPPER|RUSTC_WORKSPACE_WRAPPER|CARGO_BUILD_RUSTC_WRAPPER|CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER|CARGO_TARGET_DIR|CARGO_BUILD_TARGET_DIR|CARGO_INCREMENTAL|SCCACHE_.*|KACHE_.*|NX_CARGO_CRATE_CACHE_.*)$/;
 
 await runBench(() => main(parseOptions(process.argv.slice(2))));
 
@@ -76,6 +87,7 @@ async function main(options) {
   } finally {
     if (fixture.sccache) stopSccache(fixture);
     await fixture.remote?.stop();
+    if (fixture.kache) stopKache(fixture);
     fixture.ws?.dispose();
     for (const dir of fixture.tempDirs) rmSync(dir, { recursive: true, force: true });
   }
@@ -99,7 +111,7 @@ function parseOptions(argv) {
  * CLI, and sccache, for the groups that use them.
  */
 function checkTools({ only, wrapper: given }) {
-  const tools = { wrapper: undefined, sccache: undefined, ws: undefined, statsCli: undefined };
+  const tools = { wrapper: undefined, sccache: undefined, kache: undefined, ws: undefined, statsCli: undefined };
   if (only.has('ours')) {
     log('installing the packed packages beside nx');
     tools.ws = new NxWorkspace();
@@ -117,6 +129,10 @@ function checkTools({ only, wrapper: given }) {
     const version = spawnSync('sccache', ['--version'], { encoding: 'utf8' });
     if (version.error || version.status !== 0) throw new BenchError('sccache is not on PATH: cargo install --locked sccache (or leave it out with --only)');
     tools.sccache = version.stdout.trim();
+  }
+  if (only.has('kache')) {
+    tools.kache = findKache();
+    if (!tools.kache) throw new BenchError(`kache ${KACHE_VERSION} is not installed: node tools/support/ensure-test-tools.mjs, or cargo install kache --version =${KACHE_VERSION} (or leave it out with --only)`);
   }
   return tools;
 }
@@ -169,6 +185,13 @@ function prepare(tools) {
     // A port of its own (not the default 4226), so --stop-server never ends a user's server.
     fixture.sccacheEnv = { SCCACHE_DIR: fixture.sccacheDir, SCCACHE_SERVER_PORT: String(42000 + (process.pid % 1000)) };
   }
+  if (tools.kache) {
+    const kacheHome = temp('kache');
+    fixture.tempDirs.push(kacheHome);
+    // Its defaults whatever the user's or the host's config says; its daemon's socket lives in the cache dir.
+    writeFileSync(join(kacheHome, 'config.toml'), '');
+    fixture.kacheEnv = { KACHE_CACHE_DIR: join(kacheHome, 'cache'), KACHE_CONFIG: join(kacheHome, 'config.toml'), KACHE_HOST_CONFIG: '' };
+  }
   return fixture;
 }
 
@@ -194,6 +217,9 @@ function columnsFor(fixture, only) {
     sccacheCold: { group: 'sccache', short: 'sccache-cold', label: 'sccache, cold (empty SCCACHE_DIR)', measure: () => sccacheCold(fixture, round) },
     sccacheWarm: { group: 'sccache', short: 'sccache-warm', label: 'sccache, warm (cargo clean, cache filled)', measure: () => sccacheWarm(fixture, round, fixture.main, 'warm') },
     sccacheMoved: { group: 'sccache', short: 'sccache-relocated', label: 'sccache, relocated (copy, same cache)', measure: () => sccacheWarm(fixture, round, fixture.moved, 'relocated') },
+    kacheCold: { group: 'kache', short: 'kache-cold', label: 'kache, cold (empty KACHE_CACHE_DIR)', measure: () => kacheCold(fixture, round) },
+    kacheWarm: { group: 'kache', short: 'kache-warm', label: 'kache, warm (cargo clean, cache filled)', measure: () => kacheWarm(fixture, round, fixture.main, 'warm') },
+    kacheMoved: { group: 'kache', short: 'kache-relocated', label: 'kache, relocated (copy, same cache)', measure: () => kacheWarm(fixture, round, fixture.moved, 'relocated') },
   };
   for (const column of Object.values(columns)) if (!only.has(column.group)) column.unavailable = `left out by --only`;
   return columns;
@@ -376,15 +402,67 @@ function sccacheBuild(fixture, root, kind) {
   }
 }
 
+/** A cold kache: its daemon stopped, its cache dir emptied, a fresh daemon started before the clock. */
+function kacheCold(fixture, round) {
+  round.kacheFilled = false;
+  stopKache(fixture);
+  emptyDir(fixture.kacheEnv.KACHE_CACHE_DIR);
+  const start = kache(fixture, ['daemon', 'start']);
+  if (start.status !== 0) throw new BenchError(`kache daemon start failed:\n${lastLines(`${start.stdout}\n${start.stderr}`)}`);
+  cargoClean(fixture.main);
+  const sample = kacheBuild(fixture, fixture.main, 'cold');
+  round.kacheFilled = true;
+  return sample;
+}
+
+function kacheWarm(fixture, round, root, kind) {
+  if (!round.kacheFilled) throw new BenchError(`kache ${kind}: the cold build of this round did not fill the cache`);
+  cargoClean(root);
+  return kacheBuild(fixture, root, kind);
+}
+
+/** One build under kache, its events filed under a root of their own so that its report is this build's alone. */
+function kacheBuild(fixture, root, kind) {
+  const eventRoot = join(root, '.kache-runs', randomUUID());
+  const sample = buildSample(fixture, root, { RUSTC_WRAPPER: fixture.kache, KACHE_EVENT_ROOT: eventRoot, ...fixture.kacheEnv }, `cargo build with kache (${kind})`, { seeded: true });
+  return { ...sample, cache: kacheStats(fixture, eventRoot, sample) };
+}
+
+function kache(fixture, args) {
+  return spawnSync(fixture.kache, args, { env: buildEnv(fixture.kacheEnv), encoding: 'utf8' });
+}
+
+/** Ends this benchmark's daemon, if one runs. */
+function stopKache(fixture) {
+  kache(fixture, ['daemon', 'stop']);
+}
+
+/**
+ * kache's summary for one build: restored = its hits, compiled = misses and
+ * dups (build-script runs it caches count as units too), and the packages it
+ * seeded into the target dir, which cargo then did not build.
+ */
+function kacheStats(fixture, eventRoot, sample) {
+  const result = kache(fixture, ['report', '--format', 'json', '--root', eventRoot]);
+  if (result.status !== 0) return undefined;
+  const { summary } = JSON.parse(result.stdout);
+  const seeded = fixture.packages - sample.compiled;
+  const details = [`${summary.misses} misses, ${summary.dups} dups, ${summary.passthroughs} passed through, ${summary.errors} errors`, seeded > 0 ? `${seeded} packages seeded from another checkout's target dir` : ''];
+  return { restored: summary.local_hits + summary.prefetch_hits + summary.remote_hits, compiled: summary.misses + summary.dups, detail: details.filter(Boolean).join('; ') };
+}
+
 // --- one build ------------------------------------------------------------------
 
-/** Times `cargo build` in `root` with `env` added, and checks what it built. */
-function buildSample(fixture, root, env, what) {
+/**
+ * Times `cargo build` in `root` with `env` added, and checks what it built.
+ * `seeded`: cargo may find packages already built (kache copies them in).
+ */
+function buildSample(fixture, root, env, what, { seeded = false } = {}) {
   const { ms, result } = timed(() => spawnSync('cargo', ['build', '--offline'], { cwd: root, env: buildEnv(env), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
   if (result.error) throw new BenchError(`${what}: ${result.error.message}`);
   if (result.status !== 0) throw new BenchError(`${what} exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
   const compiled = result.stderr.split('\n').filter((line) => /^\s*Compiling /.test(line)).length;
-  if (compiled !== fixture.packages) throw new BenchError(`${what} compiled ${compiled} packages, expected ${fixture.packages} (the target dir was empty)`);
+  if (seeded ? compiled > fixture.packages : compiled !== fixture.packages) throw new BenchError(`${what} compiled ${compiled} packages, expected ${fixture.packages} (the target dir was empty)`);
   checkApp(fixture, root, what);
   return { ms, compiled };
 }
@@ -513,15 +591,17 @@ function printReport(fixture, columns, { runs, only }) {
   if (only.has('remote') && only.has('sccache')) rows.push(ratio('remote: B cold with the remote / sccache warm', 'remoteRead', 'sccacheWarm', below1));
   if (only.has('ours') && only.has('sccache')) rows.push(ratio('ours warm / sccache warm', 'oursWarm', 'sccacheWarm', below1), ratio('ours relocated / sccache relocated', 'oursMoved', 'sccacheMoved', below1));
   if (only.has('baseline') && only.has('sccache')) rows.push(ratio('sccache cold / no-wrapper cold', 'sccacheCold', 'baselineCold'), ratio('sccache warm / no-wrapper cold', 'sccacheWarm', 'baselineCold'), ratio('sccache relocated / no-wrapper cold', 'sccacheMoved', 'baselineCold'));
+  if (only.has('ours') && only.has('kache')) rows.push(ratio('ours cold / kache cold', 'oursCold', 'kacheCold'), ratio('ours warm / kache warm', 'oursWarm', 'kacheWarm'), ratio('ours relocated / kache relocated', 'oursMoved', 'kacheMoved'));
+  if (only.has('baseline') && only.has('kache')) rows.push(ratio('kache cold / no-wrapper cold', 'kacheCold', 'baselineCold'), ratio('kache warm / no-wrapper cold', 'kacheWarm', 'baselineCold'), ratio('kache relocated / no-wrapper cold', 'kacheMoved', 'baselineCold'));
   const wrapper = fixture.wrapper ? `ours = ${fixture.wrapper.startsWith(REPO_ROOT) ? fixture.wrapper.slice(REPO_ROOT.length + 1) : fixture.wrapper} (installed packages)` : 'ours left out';
   console.log(
     `\nnx-cargo crate-cache benchmark: cargo build --offline of ${fixture.members} member crates over ${fixture.external} external crates (crates.io, pinned), ` +
-      `${fixture.packages} packages compiled each time; medians of ${runs} runs, ms, wall time; ${toolVersion('cargo')}, ${fixture.sccache ?? 'sccache left out'}, ${wrapper}; ` +
+      `${fixture.packages} packages compiled each time; medians of ${runs} runs, ms, wall time; ${toolVersion('cargo')}, ${fixture.sccache ?? 'sccache left out'}, ${fixture.kache ? toolVersion(fixture.kache) : 'kache left out'}, ${wrapper}; ` +
       `${cpus().length} cores, load average ${fixture.loadBefore} before, ${loadavg()[0].toFixed(2)} after (1 min)\n`,
   );
   console.log(formatTable(rows, [0, 4, 5]));
-  console.log('\nunits: rustc calls the cache restored vs compiled (sccache: misses, cache errors and calls it does not cache, such as build scripts, binaries and incremental members).');
-  console.log('sccache runs a fresh server per build (started untimed before it); the relocated copy lies at another absolute path.');
+  console.log('\nunits: rustc calls the cache restored vs compiled (sccache: misses, cache errors and calls it does not cache, such as build scripts, binaries and incremental members; kache: its units, build-script runs it caches included).');
+  console.log('sccache runs a fresh server per build (started untimed before it); kache one daemon per cold build (started untimed before it, kept for the warm builds); the relocated copy lies at another absolute path.');
   const failures = Object.values(columns).filter((column) => column.error).map((column) => `${column.label}: ${column.error}`);
   if (failures.length > 0) console.log(`\nfailures:\n${failures.map((failure) => `  ${failure}`).join('\n')}`);
 }

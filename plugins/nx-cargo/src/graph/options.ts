@@ -29,6 +29,12 @@ export type TargetNameOption = Extract<keyof NxCargoPluginOptions, `${string}Tar
 /** Options the plugin reads that are not part of its public interface. */
 export interface InternalPluginOptions extends NxCargoPluginOptions {
   /**
+   * What runs the crates' tests: `cargo` (`cargo test`, the default) or
+   * `nextest` (`cargo nextest run`): test targets then read the workspace's
+   * .config/nextest.toml (an input) and cache one JUnit report per task.
+   */
+  testRunner?: 'cargo' | 'nextest';
+  /**
    * FOR TESTS ONLY, never for real workspaces: leaves inputs out of every
    * cargo task, so that a test can show its assertions fail without them
    * (a negative control). `lockfile-closure`: the crate's external closure

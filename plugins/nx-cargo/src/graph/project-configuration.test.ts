@@ -92,6 +92,17 @@ describe('inferred targets and their workspace-level inputs', () => {
     });
   });
 
+  it('testRunner nextest: test targets run nextest, read .config/nextest.toml and cache a JUnit report each; cargo test otherwise', () => {
+    const { targets } = app({ testRunner: 'nextest' }) as unknown as { targets: Record<string, { inputs: unknown[]; options: Record<string, unknown>; outputs?: string[] }> };
+    assert.deepEqual([targets.test.options.testRunner, targets.test.options.junitFile, targets['test-release'].options.junitFile], ['nextest', 'target/nextest/junit/app/test.xml', 'target/nextest/junit/app/test-release.xml']);
+    assert.deepEqual(targets.test.outputs, ['{workspaceRoot}/target/nextest/junit/app/test.xml']);
+    assert.ok(targets.test.inputs.includes('{workspaceRoot}/.config/nextest.toml'));
+    assert.equal(targets.build.options.testRunner, undefined);
+    const plain = app().targets;
+    assert.equal(plain.test.options?.testRunner, undefined);
+    assert.equal(plain.test.inputs?.some((input) => String(input).includes('nextest')), false);
+  });
+
   it('testOnlyOmitInputs leaves out what it names, for negative controls', () => {
     const withoutManifest = app({ testOnlyOmitInputs: ['root-manifest'] });
     assert.deepEqual(named(withoutManifest.namedInputs.cargo).externals, ['cargo:itoa@1.0.1']);

@@ -41,8 +41,8 @@ export function crateTargets(crate: CrateDescription, options: InternalPluginOpt
     [name('buildTargetName')]: crate.build.napi ? napiBuildTarget(crate, 'dev', options) : buildTarget(crate, 'dev', options),
     [name('buildReleaseTargetName')]: crate.build.napi ? napiBuildTarget(crate, 'release', options) : buildTarget(crate, 'release', options),
     [name('checkTargetName')]: cargoTarget(crate, 'check', 'build', 'dev', options, 'Type-checks the crate (cargo check), without producing artifacts.'),
-    [name('testTargetName')]: cargoTarget(crate, 'test', 'test', 'test', options, 'Builds and runs the crate\'s unit, integration and doc tests (cargo test).'),
-    [name('testReleaseTargetName')]: cargoTarget(crate, 'test', 'test', 'bench', options, 'Runs the crate\'s tests built with the release profile (cargo test --release).', { release: true }),
+    [name('testTargetName')]: testTarget(crate, 'test', name('testTargetName'), options),
+    [name('testReleaseTargetName')]: testTarget(crate, 'bench', name('testReleaseTargetName'), options),
     [name('clippyTargetName')]: cargoTarget(crate, 'clippy', 'clippy', 'dev', options, 'Lints the crate with clippy (cargo clippy).'),
     [name('fmtTargetName')]: cargoTarget(crate, 'fmt', 'fmt', 'dev', options, 'Checks the crate\'s formatting (cargo fmt --check).'),
     [name('docTargetName')]: cargoTarget(crate, 'doc', 'build', 'dev', options, 'Builds the crate\'s documentation (cargo doc --no-deps).'),
@@ -76,6 +76,28 @@ function cargoTarget(
     inputs: targetInputs(crate, kind, profile, options),
     options: cargoOptions(crate, command, extra),
     metadata: metadata(description, `cargo ${command} --help`, { features: ['my-feature'], args: ['--locked'] }),
+  };
+}
+
+/**
+ * `cargo test`, or with the plugin's `testRunner: nextest`, `cargo nextest
+ * run`: then the workspace's .config/nextest.toml (profiles, retries) is an
+ * input and the task's JUnit report (`junitFile`, named after the target) its
+ * output, spelled out since Nx refuses an output that starts with
+ * `{workspaceRoot}/{options.…}`.
+ */
+function testTarget(crate: CrateDescription, profile: 'test' | 'bench', targetName: string, options: InternalPluginOptions | undefined): TargetConfiguration<CargoExecutorOptions> {
+  const release = profile === 'bench';
+  const description = release ? "Runs the crate's tests built with the release profile (cargo test --release)." : "Builds and runs the crate's unit, integration and doc tests (cargo test).";
+  const target = cargoTarget(crate, 'test', 'test', profile, options, description, release ? { release: true } : {});
+  if (options?.testRunner !== 'nextest') return target;
+  const base = crate.cargo.workspaceDir ? `{workspaceRoot}/${crate.cargo.workspaceDir}` : '{workspaceRoot}';
+  const junitFile = `${crate.build.targetDir}/nextest/junit/${crate.cargo.package}/${targetName}.xml`;
+  return {
+    ...target,
+    inputs: [...(target.inputs ?? []), `${base}/.config/nextest.toml`],
+    options: { ...(target.options as CargoExecutorOptions), testRunner: 'nextest', junitFile },
+    outputs: [`{workspaceRoot}/${junitFile}`],
   };
 }
 

@@ -14,6 +14,11 @@ describe('planBatch', () => {
     assert.deepEqual(steps.map((step) => ('together' in step ? step.together.map((t) => t.id) : step.alone.id)), [['a:build', 'b:build']]);
   });
 
+  it('shares the build of nextest tests whose JUnit files differ', () => {
+    const steps = planBatch([task('a:test', { command: 'test', testRunner: 'nextest', junitFile: 'target/nextest/junit/a/test.xml' }), task('b:test', { command: 'test', testRunner: 'nextest', junitFile: 'target/nextest/junit/b/test.xml' })]);
+    assert.deepEqual(steps.map((step) => ('together' in step ? step.together.length : 1)), [2]);
+  });
+
   it('keeps different commands, profiles and folders apart', () => {
     const steps = planBatch([task('a:build', {}), task('b:test', { command: 'test' }), task('c:build', { release: true }), task('d:build', { cwd: 'other' })]);
     assert.equal(steps.length, 4);

@@ -34,8 +34,8 @@ export function planBatch(tasks: readonly PlannedTask[]): BatchStep[] {
   return steps;
 }
 
-/** Everything about a cargo invocation but the package (and profileDir, which only names outputs). */
+/** Everything about a cargo invocation but the package (and profileDir and junitFile, which only name outputs). */
 function invocationKey(options: CargoExecutorOptions): string {
-  const { package: _package, profileDir: _profileDir, ...rest } = options;
+  const { package: _package, profileDir: _profileDir, junitFile: _junitFile, ...rest } = options;
   return JSON.stringify(Object.entries(rest).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

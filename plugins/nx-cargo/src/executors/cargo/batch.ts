@@ -2,12 +2,13 @@ import { parseCargoMessage } from '@nx-cargo/cargo-workspace';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
-import { cargoArgs, targetArgs } from './cargo-args.js';
+import { cargoArgs, runsNextest, targetArgs } from './cargo-args.js';
 import { PackageOutcome } from './package-outcome.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { featureCompatibleGroups } from './feature-guard.js';
+import { hasNextest, NEXTEST_MISSING, prepareNextest } from './nextest.js';
 import { taskProfileProblem } from './profile-guard.js';
 import { startStrictInputs, strictInputsWanted } from './strict-inputs.js';
 import { buildTargetNotice } from './target-notice.js';
@@ -56,27 +57,35 @@ export default async function* cargoBatch(
   }
 }
 
-/** Runs one task by itself, capturing its output for Nx; with strict inputs, checks its build (see executor.ts). */
+/** Runs one task by itself, capturing its output for Nx (a failing test's output as nextest or cargo printed it); with strict inputs, checks its build (see executor.ts). */
 async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<TaskResult> {
   const startTime = Date.now();
   const cwd = join(context.root, task.options.cwd);
+  const nextest = runsNextest(task.options);
+  if (nextest && !(await hasNextest(process.env))) return done(task.id, false, `nx-cargo: ${NEXTEST_MISSING}\n`, startTime);
   const crateCache = await crateCacheFor(task.options, cwd);
   if (typeof crateCache === 'string') return done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
   const target = taskTarget(task, context);
-  const strict = strictInputsWanted(task.options, process.env) ? await startStrictInputs(task.options, context, target) : undefined;
+  const strictWanted = strictInputsWanted(task.options, process.env);
+  const strict = strictWanted && !nextest ? await startStrictInputs(task.options, context, target) : undefined;
   try {
-    const args = cargoArgs(task.options);
-    if (strict) args.splice(1, 0, ...strict.args);
-    const { child } = await spawnProcessGroup('cargo', ['--color', 'always', ...args], { cwd, stdout: 'pipe', stderr: 'pipe', env: { ...crateCache.env, ...strict?.env } });
+    const run = nextest ? await prepareNextest(task.options, context.root, { color: true }) : undefined;
+    const args = run?.args ?? ['--color', 'always', ...cargoArgs(task.options)];
+    if (strict) args.splice(3, 0, ...strict.args);
+    const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: 'pipe', stderr: 'pipe', env: { ...crateCache.env, ...strict?.env } });
     const result = await child;
+    const junitProblem = await run?.finish(result.exitCode);
     const stdout = String(result.stdout ?? '');
     // cargo's JSON messages are for the check, not for the task's output.
     const shown = strict ? stdout.split('\n').filter((line) => !line.startsWith('{"reason":')).join('\n') : stdout;
-    const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${shown}\n`;
+    const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${shown}\n${junitProblem ? `${junitProblem}\n` : ''}`;
     const failure = result.exitCode === 0 ? await strict?.check(stdout) : undefined;
     const success = result.exitCode === 0 && failure === undefined;
-    const notice = strict?.notice ? `nx-cargo: ${strict.notice}\n` : '';
-    return done(task.id, success, `${noticeLine(task)}${notice}${output}${await cacheLine(crateCache)}${failure ?? ''}${summaryLine(task, success, startTime)}`, startTime);
+    const notices = [
+      ...(strictWanted && nextest ? ['strict inputs are not checked under testRunner nextest; check this task with nx-cargo-audit, which builds its tests with cargo'] : []),
+      ...(strict?.notice ? [strict.notice] : []),
+    ].map((notice) => `nx-cargo: ${notice}\n`);
+    return done(task.id, success, `${noticeLine(task)}${notices.join('')}${output}${await cacheLine(crateCache)}${failure ?? ''}${summaryLine(task, success, startTime)}`, startTime);
   } finally {
     await strict?.dispose();
   }
@@ -132,8 +141,9 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
     const early = EARLY_COMMANDS.has(options.command) && !hostBuilt.has(dirname(cargo.manifestFile));
     byManifest.set(resolve(context.root, cargo.manifestFile), { task, outcome: new PackageOutcome(expected), reported: false, early });
   }
+  // nextest builds its test binaries with `cargo test --no-run`: the same units. The task's args are then nextest's.
   const args = [
-    ...cargoArgs(options, tasks.map((task) => task.options.package)),
+    ...cargoArgs(runsNextest(options) ? { ...options, args: undefined } : options, tasks.map((task) => task.options.package)),
     // cargo test spells "keep going" as --no-fail-fast.
     ...(isTest ? ['--no-run', '--no-fail-fast'] : ['--keep-going']),
     '--message-format=json-diagnostic-rendered-ansi',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { defaultStoreRoot, ensureNativeClient, flushServer, NativeClientError, openStore, which, type CacheEvent, type NotStored } from '@nx-cargo/crate-cache';
 import { spawnProcessGroup } from './cargo-process.js';
 
@@ -35,7 +36,10 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
   if (option === 'off') return { kind: 'off', env: {}, summary: async () => undefined };
   const kache = option === 'builtin' ? undefined : await which('kache', env);
   if (option === 'kache' && !kache) throw new CrateCacheError('crateCache is "kache" but `kache` is not on PATH: install kache, or set the crateCache option to "builtin" or "auto".');
-  if (kache) return { kind: 'kache', env: { RUSTC_WRAPPER: kache }, summary: (only) => kacheSummary(kache, workspaceDir, only) };
+  if (kache) {
+    const run = kacheRun(workspaceDir, env);
+    return { kind: 'kache', env: { RUSTC_WRAPPER: kache, ...run.env }, summary: (only) => kacheSummary(kache, run, env, only) };
+  }
   const session = randomUUID();
   const storeRoot = defaultStoreRoot(env);
   const store = openStore(env, 'read');
@@ -58,7 +62,9 @@ export async function setUpCrateCache(option: CrateCacheOption = 'auto', workspa
 /** A package's own units: its crates and build script (labelled `<package>/<crate>`). */
 function ownedBy(units: UnitEvent[], only: { package: string } | undefined): UnitEvent[] {
   if (!only) return units;
-  return units.filter((unit) => unit.crate === only.package || unit.crate?.startsWith(`${only.package}/`));
+  // kache names a compile by its crate name only: the package's name with `-` as `_`.
+  const crateName = only.package.replace(/-/g, '_');
+  return units.filter((unit) => unit.crate === only.package || unit.crate === crateName || unit.crate?.startsWith(`${only.package}/`));
 }
 
 /** Said once per process: a batch of many tasks needs to hear it once. */
@@ -148,20 +154,99 @@ function fromBuiltin(event: CacheEvent): UnitEvent {
   return { crate: event.crateName, outcome: BUILTIN_OUTCOMES[event.result] ?? 'other', reason: event.reason, ...(remote ? { remote } : {}) };
 }
 
-/** kache's own record: `kache report --format json`, `all_events[].crate_name` and `result`. */
-async function kacheSummary(kache: string, workspaceDir: string, only: { package: string } | undefined): Promise<string | undefined> {
-  const { child } = await spawnProcessGroup(kache, ['report', '--format', 'json'], { cwd: workspaceDir, stdout: 'pipe', stderr: 'pipe' });
-  const result = await child;
-  if (result.exitCode !== 0) return undefined;
-  return summarize(ownedBy(parseKacheReport(String(result.stdout)), only));
+/** Where kache files this cargo run's events. */
+interface KacheRun {
+  root: string;
+  /** Where cargo runs: kache reads a project's `.kache.toml` from there up, for the report too. */
+  cwd: string;
+  /** Epoch ms before cargo started. */
+  startedAt: number;
+  /** The root is the user's, shared with other runs: this run's events are told apart by time. */
+  shared: boolean;
+  env: Record<string, string>;
 }
 
-export function parseKacheReport(json: string): UnitEvent[] {
-  const report = JSON.parse(json) as { all_events?: Array<{ crate_name?: string; result?: string }> };
-  return (report.all_events ?? []).map((e) => ({
-    crate: e.crate_name,
-    outcome: e.result === 'local_hit' || e.result === 'remote_hit' ? 'restored' : e.result === 'miss' ? 'compiled' : e.result === 'passthrough' ? 'passed through' : 'other',
+/**
+ * kache files every event under an event root, by default the folder that
+ * holds the target dir, shared by all cargo runs there (parallel Nx tasks
+ * included). A root of this run's own below the workspace
+ * (`KACHE_EVENT_ROOT`) lets `kache report --root` select exactly its events;
+ * `kache report --root <workspace>` still matches them, as kache compares
+ * roots by prefix. A KACHE_EVENT_ROOT the user set stays.
+ */
+function kacheRun(workspaceDir: string, env: NodeJS.ProcessEnv): KacheRun {
+  const startedAt = Date.now();
+  if (env.KACHE_EVENT_ROOT) return { root: resolve(workspaceDir, env.KACHE_EVENT_ROOT), cwd: workspaceDir, startedAt, shared: true, env: {} };
+  const root = join(realWorkspace(workspaceDir), '.nx-cargo', 'kache-runs', randomUUID());
+  return { root, cwd: workspaceDir, startedAt, shared: false, env: { KACHE_EVENT_ROOT: root } };
+}
+
+/** kache canonicalizes the roots it records and filters by; a root below a symlinked path would match neither. */
+function realWorkspace(dir: string): string {
+  try {
+    return realpathSync.native(dir);
+  } catch {
+    return dir;
+  }
+}
+
+/** kache's own record of this run: `kache report --format json` for the run's event root. */
+async function kacheSummary(kache: string, run: KacheRun, env: NodeJS.ProcessEnv, only: { package: string } | undefined): Promise<string | undefined> {
+  // The window, the run's duration and a margin, only bounds how much of kache's event log is read.
+  const window = `${Math.ceil((Date.now() - run.startedAt) / 1000) + 60}s`;
+  const { child } = await spawnProcessGroup(kache, ['report', '--format', 'json', '--root', run.root, '--since', window], { cwd: run.cwd, stdout: 'pipe', stderr: 'pipe', env: definedOnly(env) });
+  const result = await child;
+  if (result.exitCode !== 0) return `crate cache: \`kache report\` failed (${String(result.stderr).trim().split('\n').at(-1) || `exit ${result.exitCode}`}), so this task cannot say what kache did`;
+  return summarize(ownedBy(parseKacheReport(String(result.stdout), run.shared ? run.startedAt : undefined), only));
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** One slice of the report's `traceEvents`: every event kache logged, passthroughs included. */
+interface KacheTraceEvent {
+  ph?: string;
+  ts?: number;
+  args?: { crate_name?: string; package?: string; result?: string; reason?: string };
+}
+
+/** One row of the report's `all_events`: hits, misses, dups and errors, with why a compile was not stored. */
+interface KacheEventDetail {
+  crate_name?: string;
+  package?: string;
+  result?: string;
+  start_unix_ms?: number;
+  store_error?: string;
+}
+
+/**
+ * The units of a `kache report --format json`, counted as kache's own
+ * `summary` counts them: hits (local, prefetch, remote) are restored, misses
+ * and dups compiled, passthroughs passed through except probes
+ * (`not-a-compile`, kache's `probes`). Not cached: errors, skipped stores
+ * and compiles whose store failed (`store_error`, kache's `store_failures`).
+ * `all_events` leaves passthroughs and skips out, so the units come from
+ * `traceEvents`. `since` (epoch ms) keeps only events that started then or later.
+ */
+export function parseKacheReport(json: string, since?: number): UnitEvent[] {
+  const report = JSON.parse(json) as { traceEvents?: KacheTraceEvent[]; all_events?: KacheEventDetail[] };
+  const label = (event: { crate_name?: string; package?: string }) => (event.package ? `${event.package}/${event.crate_name}` : event.crate_name);
+  const units: UnitEvent[] = [];
+  for (const event of report.traceEvents ?? []) {
+    if (event.ph !== 'X' || !event.args || (since !== undefined && (event.ts ?? 0) < since * 1000)) continue;
+    const { result, reason = '' } = event.args;
+    const crate = label(event.args);
     // kache's own S3 remote: its report names the hits it fetched, not their size.
-    ...(e.result === 'remote_hit' ? { remote: {} } : {}),
-  }));
+    if (result === 'remote_hit') units.push({ crate, outcome: 'restored', remote: {} });
+    else if (result === 'local_hit' || result === 'prefetch_hit') units.push({ crate, outcome: 'restored' });
+    else if (result === 'miss' || result === 'dup') units.push({ crate, outcome: 'compiled' });
+    else if (result === 'passthrough' && reason.split('|')[0].trim() !== 'not-a-compile') units.push({ crate, outcome: 'passed through', reason });
+    else if (result === 'error' || result === 'skipped') units.push({ crate, outcome: 'not cached', reason: reason || result });
+  }
+  for (const event of report.all_events ?? []) {
+    if (!event.store_error || (event.result !== 'miss' && event.result !== 'dup') || (since !== undefined && (event.start_unix_ms ?? 0) < since)) continue;
+    units.push({ crate: label(event), outcome: 'not cached', reason: event.store_error });
+  }
+  return units;
 }

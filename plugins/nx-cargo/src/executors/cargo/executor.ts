@@ -1,8 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
-import { cargoArgs } from './cargo-args.js';
+import { cargoArgs, runsNextest } from './cargo-args.js';
 import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
 import { CrateCacheError, setUpCrateCache } from './crate-cache.js';
+import { hasNextest, NEXTEST_MISSING, prepareNextest } from './nextest.js';
 import { taskProfileProblem } from './profile-guard.js';
 import { startStrictInputs, strictInputsWanted } from './strict-inputs.js';
 import { buildTargetNotice } from './target-notice.js';
@@ -10,11 +11,12 @@ import type { CargoExecutorOptions } from './schema.js';
 
 /**
  * Runs `cargo <command> -p <package>` in the crate's workspace root with
- * inherited stdio, so cargo's progress and diagnostics stream as they come.
- * The crate cache (`crateCache`) sets RUSTC_WRAPPER unless the user set one.
- * With strict inputs, cargo's stdout carries its JSON messages (all other
- * lines, a test's own output, are passed on) and the build is checked
- * against the task's inputs once it succeeded.
+ * inherited stdio, so cargo's progress and diagnostics stream as they come
+ * (`cargo nextest run` for tests with `testRunner: nextest`). The crate cache
+ * (`crateCache`) sets RUSTC_WRAPPER unless the user set one. With strict
+ * inputs, cargo's stdout carries its JSON messages (all other lines, a
+ * test's own output, are passed on) and the build is checked against the
+ * task's inputs once it succeeded.
  */
 export default async function cargoExecutor(options: CargoExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const profileProblem = taskProfileProblem(
@@ -29,6 +31,11 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
   const notice = buildTargetNotice(options, process.env);
   if (notice) console.warn(`nx-cargo: ${notice}`);
   const cwd = join(context.root, options.cwd);
+  const nextest = runsNextest(options);
+  if (nextest && !(await hasNextest(process.env))) {
+    console.error(`nx-cargo: ${NEXTEST_MISSING}`);
+    return { success: false };
+  }
   const crateCache = await setUpCrateCache(options.crateCache, cwd).catch((error: unknown) => {
     if (error instanceof CrateCacheError) return error;
     throw error;
@@ -37,18 +44,23 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     console.error(`nx-cargo: ${crateCache.message}`);
     return { success: false };
   }
-  const strict = strictInputsWanted(options, process.env) ? await startStrictInputs(options, context, { project: context.projectName ?? '', target: context.targetName ?? '' }) : undefined;
+  const strictWanted = strictInputsWanted(options, process.env);
+  if (strictWanted && nextest) console.warn('nx-cargo: strict inputs are not checked under testRunner nextest; check this task with nx-cargo-audit, which builds its tests with cargo');
+  const strict = strictWanted && !nextest ? await startStrictInputs(options, context, { project: context.projectName ?? '', target: context.targetName ?? '' }) : undefined;
   try {
     if (strict?.notice) console.warn(`nx-cargo: ${strict.notice}`);
-    const args = cargoArgs(options);
+    const run = nextest ? await prepareNextest(options, context.root) : undefined;
+    const args = run?.args ?? cargoArgs(options);
     if (strict) args.splice(1, 0, ...strict.args);
     const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: strict ? 'pipe' : 'inherit', stderr: 'inherit', env: { ...crateCache.env, ...strict?.env } });
     const stdout = strict ? await passOnNonJson(child) : '';
     const result = await child;
+    const junitProblem = await run?.finish(result.exitCode);
     if (isMissingCommand(result)) {
       console.error(`nx-cargo: ${CARGO_MISSING}`);
       return { success: false };
     }
+    if (junitProblem) console.warn(junitProblem);
     const summary = await crateCache.summary();
     if (summary) console.log(summary);
     if (result.exitCode !== 0) return { success: false };

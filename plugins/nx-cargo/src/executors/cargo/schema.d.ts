@@ -34,6 +34,20 @@ export interface CargoExecutorOptions {
    * clippy only.
    */
   strictInputs?: boolean;
+  /**
+   * What runs a `test` task's tests: `cargo` (`cargo test`, the default) or
+   * `nextest` (`cargo nextest run`, which cargo-nextest must provide).
+   */
+  testRunner?: 'cargo' | 'nextest';
+  /** nextest's profile (`--profile`, from `.config/nextest.toml`); `default` unless set. */
+  nextestProfile?: string;
+  /** nextest's `--partition` (`count:1/2`, `hash:2/3`, `slice:1/4`): this task runs its part of the crate's tests. */
+  partition?: string;
+  /**
+   * Where nextest writes the task's JUnit report, relative to the Nx
+   * workspace root (a cached output of inferred test targets); none unless set.
+   */
+  junitFile?: string;
   /** Extra arguments for cargo; for `run`, the program's own arguments (after `--`). */
   args?: string[] | string;
 }
