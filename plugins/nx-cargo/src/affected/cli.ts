@@ -19,7 +19,7 @@ import { nodeFileSystem, type DirEntry, type FileSystem } from '@nx-cargo/cargo-
 import { CliError } from '../cli/cli-error.js';
 import { nxCommand } from '../cli/nx-command.js';
 import { requireNxRoot } from '../cli/nx-root.js';
-import { spawnProcessGroup } from '../executors/cargo/cargo-process.js';
+import { spawnProcessGroup } from '../process-group.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
 
 const USAGE = 'usage: nx-cargo-affected --base <rev> [--head <rev>] [--print [--json]] -t <targets> [other nx affected args...]';

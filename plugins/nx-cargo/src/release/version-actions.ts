@@ -6,6 +6,7 @@ import { CrateEdits, type CrateLocation } from './crate-edits.js';
 import { crateOfProject, projectDir } from './crate-location.js';
 import { ReleaseConfigError } from './errors.js';
 import { treeFiles } from './tree-files.js';
+import { say } from '../messages.js';
 
 /** One CrateEdits per Tree: every project of a release shares its inheritance lookups. */
 const editsByTree = new WeakMap<Tree, CrateEdits>();
@@ -30,7 +31,7 @@ export const afterAllProjectsVersioned: AfterAllProjectsVersioned = async (cwd, 
   await syncGenerator(tree);
   const updates = tree.listChanges().filter((change) => change.type === 'UPDATE');
   if (!dryRun) flushChanges(cwd, updates);
-  if (updates.length > 0) console.log(`nx-cargo: ${dryRun ? 'would refresh' : 'refreshed'} ${updates.length} inputs file(s) of \`nx sync\` for the new versions`);
+  if (updates.length > 0) say.info(`${dryRun ? 'would refresh' : 'refreshed'} ${updates.length} inputs file(s) of \`nx sync\` for the new versions`);
   return { changedFiles: updates.map((change) => change.path), deletedFiles: [] };
 };
 

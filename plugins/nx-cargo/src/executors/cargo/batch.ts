@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { cargoArgs, runsNextest, targetArgs } from './cargo-args.js';
 import { PackageOutcome } from './package-outcome.js';
-import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
+import { isMissingCommand, spawnProcessGroup } from '../../process-group.js';
+import { CARGO_MISSING, outputLine } from '../../messages.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { featureCompatibleGroups } from './feature-guard.js';
@@ -13,6 +14,7 @@ import { taskProfileProblem } from './profile-guard.js';
 import { startStrictInputs, strictInputsWanted } from './strict-inputs.js';
 import { buildTargetNotice } from './target-notice.js';
 import type { CargoExecutorOptions } from './schema.js';
+import { NxCargoError } from '../../errors.js';
 
 interface TaskResult {
   task: string;
@@ -38,7 +40,7 @@ export default async function* cargoBatch(
   const tasks = [];
   for (const task of all) {
     const problem = taskProfileProblem(taskGraph.tasks[task.id].target, context.projectsConfigurations?.projects, task.options);
-    if (problem) yield done(task.id, false, `nx-cargo: ${problem}\n`, Date.now());
+    if (problem) yield done(task.id, false, outputLine(problem), Date.now());
     else tasks.push(task);
   }
   for (const step of planBatch(tasks)) {
@@ -62,9 +64,9 @@ async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<Ta
   const startTime = Date.now();
   const cwd = join(context.root, task.options.cwd);
   const nextest = runsNextest(task.options);
-  if (nextest && !(await hasNextest(process.env))) return done(task.id, false, `nx-cargo: ${NEXTEST_MISSING}\n`, startTime);
+  if (nextest && !(await hasNextest(process.env))) return done(task.id, false, outputLine(NEXTEST_MISSING), startTime);
   const crateCache = await crateCacheFor(task.options, cwd);
-  if (typeof crateCache === 'string') return done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
+  if (typeof crateCache === 'string') return done(task.id, false, outputLine(crateCache), startTime);
   const target = taskTarget(task, context);
   const strictWanted = strictInputsWanted(task.options, process.env);
   const strict = strictWanted && !nextest ? await startStrictInputs(task.options, context, target) : undefined;
@@ -78,13 +80,13 @@ async function runAlone(task: PlannedTask, context: ExecutorContext): Promise<Ta
     const stdout = String(result.stdout ?? '');
     // cargo's JSON messages are for the check, not for the task's output.
     const shown = strict ? stdout.split('\n').filter((line) => !line.startsWith('{"reason":')).join('\n') : stdout;
-    const output = isMissingCommand(result) ? `nx-cargo: ${CARGO_MISSING}\n` : `${result.stderr}\n${shown}\n${junitProblem ? `${junitProblem}\n` : ''}`;
+    const output = isMissingCommand(result) ? outputLine(CARGO_MISSING) : `${result.stderr}\n${shown}\n${junitProblem ? `${junitProblem}\n` : ''}`;
     const failure = result.exitCode === 0 ? await strict?.check(stdout) : undefined;
     const success = result.exitCode === 0 && failure === undefined;
     const notices = [
       ...(strictWanted && nextest ? ['strict inputs are not checked under testRunner nextest; check this task with nx-cargo-audit, which builds its tests with cargo'] : []),
       ...(strict?.notice ? [strict.notice] : []),
-    ].map((notice) => `nx-cargo: ${notice}\n`);
+    ].map((notice) => outputLine(notice));
     return done(task.id, success, `${noticeLine(task)}${notices.join('')}${output}${await cacheLine(crateCache)}${failure ?? ''}${summaryLine(task, success, startTime)}`, startTime);
   } finally {
     await strict?.dispose();
@@ -151,7 +153,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
   const cwd = join(context.root, options.cwd);
   const crateCache = await crateCacheFor(options, cwd);
   if (typeof crateCache === 'string') {
-    for (const task of tasks) yield done(task.id, false, `nx-cargo: ${crateCache}\n`, startTime);
+    for (const task of tasks) yield done(task.id, false, outputLine(crateCache), startTime);
     return;
   }
   const { child } = await spawnProcessGroup('cargo', args, { cwd, stdout: 'pipe', stderr: 'inherit', env: crateCache.env });
@@ -171,7 +173,7 @@ async function* runTogether(tasks: PlannedTask[], context: ExecutorContext): Asy
   }
   const result = await child;
   if (isMissingCommand(result)) {
-    for (const { task } of byManifest.values()) yield done(task.id, false, `nx-cargo: ${CARGO_MISSING}\n`, startTime);
+    for (const { task } of byManifest.values()) yield done(task.id, false, outputLine(CARGO_MISSING), startTime);
     return;
   }
   const failed = [...byManifest.values()].filter((entry) => entry.outcome.errors > 0).map((entry) => entry.task.options.package);
@@ -220,7 +222,7 @@ function buildDependencyDirs(context: ExecutorContext): Set<string> {
 function metadataOf(task: PlannedTask, context: ExecutorContext): CargoProjectMetadata {
   const project = task.id.slice(0, task.id.indexOf(':'));
   const cargo = (context.projectGraph?.nodes[project]?.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
-  if (!cargo) throw new Error(`nx-cargo: project ${project} has no cargo metadata; is the nx-cargo plugin registered in nx.json?`);
+  if (!cargo) throw new NxCargoError(`project ${project} has no cargo metadata; is the nx-cargo plugin registered in nx.json?`);
   return cargo;
 }
 
@@ -236,13 +238,13 @@ function plural(count: number, noun: string): string {
 
 function noticeLine(task: PlannedTask): string {
   const notice = buildTargetNotice(task.options, process.env);
-  return notice ? `nx-cargo: ${notice}\n` : '';
+  return notice ? outputLine(notice) : '';
 }
 
 /** The one line a task prints when it ends. */
 function summaryLine(task: PlannedTask, success: boolean, startTime: number, detail?: string): string {
   const seconds = ((Date.now() - startTime) / 1000).toFixed(1);
-  return `nx-cargo: ${task.options.command} ${task.options.package} ${success ? 'ok' : 'FAILED'}${detail ? ` (${detail})` : ''} in ${seconds}s\n`;
+  return outputLine(`${task.options.command} ${task.options.package} ${success ? 'ok' : 'FAILED'}${detail ? ` (${detail})` : ''} in ${seconds}s`);
 }
 
 function done(task: string, success: boolean, terminalOutput: string, startTime: number): TaskResult {

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultStoreRoot, ensureNativeClient, flushServer, NativeClientError, openStore, which, type CacheEvent, type NotStored } from '@nx-cargo/crate-cache';
-import { spawnProcessGroup } from './cargo-process.js';
+import { spawnProcessGroup } from '../../process-group.js';
+import { NxCargoError } from '../../errors.js';
+import { say } from '../../messages.js';
 
 /** The executor's `crateCache` option: which rustc cache runs under cargo. */
 export type CrateCacheOption = 'auto' | 'kache' | 'builtin' | 'off';
@@ -19,7 +21,8 @@ export interface CrateCache {
   summary(only?: { package: string }): Promise<string | undefined>;
 }
 
-export class CrateCacheError extends Error {}
+/** The crateCache option cannot be honoured; the message says why and what to change. */
+export class CrateCacheError extends NxCargoError {}
 
 /**
  * `auto` uses kache when it is on PATH, else the built-in wrapper. A
@@ -82,7 +85,7 @@ async function builtinWrapper(storeRoot: string, env: NodeJS.ProcessEnv): Promis
     if (!(error instanceof NativeClientError)) throw error;
     if (!slowPathReported) {
       slowPathReported = true;
-      console.warn(`nx-cargo: crate cache: ${error.reason}, so every rustc call starts Node (about 1.4x a cold build). ${error.fix}.`);
+      say.warn(`crate cache: ${error.reason}, so every rustc call starts Node (about 1.4x a cold build). ${error.fix}.`);
     }
     return { wrapper: join(dirname(require.resolve('@nx-cargo/crate-cache/package.json')), 'bin', 'nx-cargo-rustc') };
   }

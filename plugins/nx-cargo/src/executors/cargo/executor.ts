@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { cargoArgs, runsNextest } from './cargo-args.js';
-import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from './cargo-process.js';
+import { isMissingCommand, spawnProcessGroup } from '../../process-group.js';
+import { CARGO_MISSING, say } from '../../messages.js';
 import { CrateCacheError, setUpCrateCache } from './crate-cache.js';
 import { hasNextest, NEXTEST_MISSING, prepareNextest } from './nextest.js';
 import { taskProfileProblem } from './profile-guard.js';
@@ -25,15 +26,15 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     options,
   );
   if (profileProblem) {
-    console.error(`nx-cargo: ${profileProblem}`);
+    say.error(profileProblem);
     return { success: false };
   }
   const notice = buildTargetNotice(options, process.env);
-  if (notice) console.warn(`nx-cargo: ${notice}`);
+  if (notice) say.warn(notice);
   const cwd = join(context.root, options.cwd);
   const nextest = runsNextest(options);
   if (nextest && !(await hasNextest(process.env))) {
-    console.error(`nx-cargo: ${NEXTEST_MISSING}`);
+    say.error(NEXTEST_MISSING);
     return { success: false };
   }
   const crateCache = await setUpCrateCache(options.crateCache, cwd).catch((error: unknown) => {
@@ -41,14 +42,14 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     throw error;
   });
   if (crateCache instanceof CrateCacheError) {
-    console.error(`nx-cargo: ${crateCache.message}`);
+    say.error(crateCache.message);
     return { success: false };
   }
   const strictWanted = strictInputsWanted(options, process.env);
-  if (strictWanted && nextest) console.warn('nx-cargo: strict inputs are not checked under testRunner nextest; check this task with nx-cargo-audit, which builds its tests with cargo');
+  if (strictWanted && nextest) say.warn('strict inputs are not checked under testRunner nextest; check this task with nx-cargo-audit, which builds its tests with cargo');
   const strict = strictWanted && !nextest ? await startStrictInputs(options, context, { project: context.projectName ?? '', target: context.targetName ?? '' }) : undefined;
   try {
-    if (strict?.notice) console.warn(`nx-cargo: ${strict.notice}`);
+    if (strict?.notice) say.warn(strict.notice);
     const run = nextest ? await prepareNextest(options, context.root) : undefined;
     const args = run?.args ?? cargoArgs(options);
     if (strict) args.splice(1, 0, ...strict.args);
@@ -57,7 +58,7 @@ export default async function cargoExecutor(options: CargoExecutorOptions, conte
     const result = await child;
     const junitProblem = await run?.finish(result.exitCode);
     if (isMissingCommand(result)) {
-      console.error(`nx-cargo: ${CARGO_MISSING}`);
+      say.error(CARGO_MISSING);
       return { success: false };
     }
     if (junitProblem) console.warn(junitProblem);

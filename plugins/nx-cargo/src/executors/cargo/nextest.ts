@@ -6,6 +6,7 @@ import { which } from '@nx-cargo/crate-cache';
 import { stringify } from 'smol-toml';
 import { nextestArgs } from './cargo-args.js';
 import type { CargoExecutorOptions } from './schema.js';
+import { message } from '../../messages.js';
 
 export const NEXTEST_MISSING = 'testRunner is "nextest" but cargo-nextest is not installed: install it (`cargo install cargo-nextest --locked`, or a prebuilt binary from https://nexte.st), or set testRunner to "cargo".';
 
@@ -47,7 +48,7 @@ export async function prepareNextest(options: CargoExecutorOptions, workspaceRoo
     finish: async (exitCode) => {
       await rm(dir, { recursive: true, force: true });
       if (exitCode === undefined || !TESTS_RAN.has(exitCode) || existsSync(junit)) return undefined;
-      return `nx-cargo: nextest wrote no JUnit report to ${options.junitFile}: a junit.path of profile "${profile}" in .config/nextest.toml takes precedence over the task's; remove it to get one report per task`;
+      return message(`nextest wrote no JUnit report to ${options.junitFile}: a junit.path of profile "${profile}" in .config/nextest.toml takes precedence over the task's; remove it to get one report per task`);
     },
   };
 }

@@ -8,8 +8,9 @@ import { isRecordingOff, startBuildRecording } from '../../audit/build-recording
 import { cargoHome, nodeFs } from '../../audit/build-io.js';
 import type { InputModel, NxInput, ProjectInputs } from '../../audit/input-coverage.js';
 import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
-import { spawnProcessGroup } from './cargo-process.js';
+import { spawnProcessGroup } from '../../process-group.js';
 import type { CargoExecutorOptions } from './schema.js';
+import { message, outputLine } from '../../messages.js';
 
 /** The variable that turns strict inputs on for every nx-cargo:cargo task (CI sets it once). */
 export const STRICT_INPUTS_ENV = 'NX_CARGO_STRICT_INPUTS';
@@ -68,10 +69,10 @@ async function checkTask(
 ): Promise<string | undefined> {
   const graph = context.projectGraph;
   const cargo = (graph?.nodes[task.project]?.data.metadata as { cargo?: CargoProjectMetadata } | undefined)?.cargo;
-  if (!graph || !cargo) return `nx-cargo: strict inputs: no project graph entry with cargo metadata for ${task.project}; is the nx-cargo plugin registered in nx.json?`;
+  if (!graph || !cargo) return outputLine(`strict inputs: no project graph entry with cargo metadata for ${task.project}; is the nx-cargo plugin registered in nx.json?`);
   const cwd = join(context.root, options.cwd);
   const metadata = await cargoMetadata(cwd);
-  if (typeof metadata === 'string') return `nx-cargo: strict inputs: ${metadata}`;
+  if (typeof metadata === 'string') return outputLine(`strict inputs: ${metadata}`);
   const model: InputModel = {
     projects: Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [name, node.data as ProjectInputs])),
     dependencies: Object.fromEntries(Object.entries(graph.dependencies).map(([name, edges]) => [name, edges.map((edge) => edge.target)])),
@@ -82,7 +83,7 @@ async function checkTask(
   const subject = { ...task, package: cargo.package, manifestFile: cargo.manifestFile };
   const { report } = checkBuild(subject, { messages, processes, place }, basis, nodeFs);
   if (report.uncovered.length === 0) return undefined;
-  return `${formatReport(report, 'nx-cargo: strict inputs')}nx-cargo: strict inputs: declare them (\`npx nx-cargo-audit ${task.project} --target ${task.target} --fix\` writes them), or run without strictInputs / ${STRICT_INPUTS_ENV}\n`;
+  return `${formatReport(report, message('strict inputs'))}${outputLine(`strict inputs: declare them (\`npx nx-cargo-audit ${task.project} --target ${task.target} --fix\` writes them), or run without strictInputs / ${STRICT_INPUTS_ENV}`)}`;
 }
 
 async function cargoMetadata(cwd: string): Promise<{ workspace_root: string; target_directory: string } | string> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CARGO_MISSING } from '../cargo/cargo-process.js';
+import { CARGO_MISSING } from '../../messages.js';
 import { runNapiBuild } from './executor.js';
 
 const REPO_ROOT = join(__dirname, '../../../../..');

@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { join } from 'node:path';
 import { which } from '@nx-cargo/crate-cache';
-import { CARGO_MISSING, spawnProcessGroup } from '../cargo/cargo-process.js';
+import { spawnProcessGroup } from '../../process-group.js';
+import { CARGO_MISSING, say } from '../../messages.js';
 import { napiArgs, NapiArgsError } from './napi-args.js';
 import { findNapiCli, NapiCliError } from './napi-cli.js';
 import type { NapiExecutorOptions } from './schema.js';
@@ -13,7 +14,7 @@ import type { NapiExecutorOptions } from './schema.js';
  */
 export default async function napiExecutor(options: NapiExecutorOptions, context: ExecutorContext): Promise<{ success: boolean }> {
   const { success, error } = await runNapiBuild(options, context.root);
-  if (error) console.error(`nx-cargo: ${error}`);
+  if (error) say.error(error);
   return { success };
 }
 

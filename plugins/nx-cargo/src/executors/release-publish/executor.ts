@@ -2,7 +2,8 @@ import type { ExecutorContext, ProjectGraph } from '@nx/devkit';
 import { nodeFileSystem } from '@nx-cargo/cargo-workspace';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { CARGO_MISSING, isMissingCommand, spawnProcessGroup } from '../cargo/cargo-process.js';
+import { isMissingCommand, spawnProcessGroup } from '../../process-group.js';
+import { CARGO_MISSING, say } from '../../messages.js';
 import { RELEASE_PUBLISH_TARGET } from '../../graph/targets.js';
 import { readVersionSource } from '../../release/crate-edits.js';
 import { crateOfProject } from '../../release/crate-location.js';
@@ -29,7 +30,7 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   try {
     args = publishArgs({ ...options, dryRun }, dryRun && context.projectName ? localDependencies(context.projectGraph, context.projectName) : []);
   } catch (error) {
-    console.error(`nx-cargo: cannot publish ${id}: ${(error as Error).message}`);
+    say.error(`cannot publish ${id}: ${(error as Error).message}`);
     return { success: false };
   }
 
@@ -40,7 +41,7 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   const result = await child;
   if (isMissingCommand(result)) {
-    console.error(`nx-cargo: ${CARGO_MISSING}`);
+    say.error(CARGO_MISSING);
     return { success: false };
   }
   const output = stripVTControlCharacters(String(result.stderr ?? ''));
@@ -48,14 +49,14 @@ export default async function releasePublishExecutor(options: ReleasePublishExec
   const registry = registryName === undefined ? "cargo's default registry" : registryName === 'crates.io' ? 'crates.io' : `registry \`${registryName}\``;
   const published = source && source.kind !== 'absent' && isAlreadyPublished(output, options.package, source.version);
   if (result.exitCode === 0) {
-    if (published) console.log(`nx-cargo: ${id} is on ${registry} already: a real run skips it`);
+    if (published) say.info(`${id} is on ${registry} already: a real run skips it`);
     return { success: true };
   }
   if (published && !dryRun) {
-    console.log(`nx-cargo: ${id} is on ${registry} already: skipped`);
+    say.info(`${id} is on ${registry} already: skipped`);
     return { success: true };
   }
-  console.error(`nx-cargo: could not publish ${id} to ${registry}: ${cargoError(output)}`);
+  say.error(`could not publish ${id} to ${registry}: ${cargoError(output)}`);
   return { success: false };
 }
 

@@ -3,6 +3,7 @@ import { logger, readNxJson, updateNxJson } from '../../nx-devkit.js';
 import { PLUGIN_NAME } from '../shared/nx-cargo-tree.js';
 import { addReleaseGroups } from './release-groups.js';
 import type { InitGeneratorSchema } from './schema.js';
+import { message } from '../../messages.js';
 
 export { PLUGIN_NAME };
 
@@ -26,7 +27,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   ignoreTarget(tree);
   if (options.release) {
     const groups = await addReleaseGroups(tree, options.release);
-    if (groups.length === 0) logger.info('nx-cargo: no release groups added (no publishable crates outside the groups in nx.json)');
+    if (groups.length === 0) logger.info(message('no release groups added (no publishable crates outside the groups in nx.json)'));
   }
 }
 

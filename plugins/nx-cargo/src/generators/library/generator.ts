@@ -4,6 +4,7 @@ import { detectPackageManager, getPackageManagerCommand, logger, readJson, updat
 import { generateCrate } from '../shared/crate.js';
 import { NAPI_CLI_VERSION } from '../shared/napi-template.js';
 import type { LibraryGeneratorSchema } from './schema.js';
+import { message } from '../../messages.js';
 
 /**
  * `nx g nx-cargo:library <name> [--directory crates/<name>] [--napi]`: a Cargo
@@ -15,7 +16,7 @@ export async function libraryGenerator(tree: Tree, options: LibraryGeneratorSche
   await generateCrate(tree, options, options.napi ? 'napi' : 'library');
   if (!options.napi) return undefined;
   if (!tree.exists('package.json')) {
-    logger.warn(`nx-cargo: there is no package.json at the workspace root: install @napi-rs/cli@${NAPI_CLI_VERSION} where Node finds it from there, for \`nx build\` to run napi build.`);
+    logger.warn(message(`there is no package.json at the workspace root: install @napi-rs/cli@${NAPI_CLI_VERSION} where Node finds it from there, for \`nx build\` to run napi build.`));
     return undefined;
   }
   return addNapiCli(tree);

@@ -7,6 +7,7 @@ import { isTable, parseToml, type TomlTable } from '@nx-cargo/cargo-workspace';
 import type { CrateTemplate } from './crate-template.js';
 import { napiTemplate } from './napi-template.js';
 import { addWorkspaceMember, isWorkspaceMember } from './workspace-manifest.js';
+import { message } from '../../messages.js';
 
 /** `napi`: a library that is also a Node.js native addon, built with napi-rs. */
 export type CrateKind = 'library' | 'binary' | 'napi';
@@ -54,7 +55,7 @@ export async function generateCrate(tree: Tree, options: CrateOptions, kind: Cra
     }
   } else {
     // What `cargo new` does too: with no workspace above it, the crate stands alone.
-    logger.info(`nx-cargo: no Cargo workspace contains ${dir}, so ${name} is a standalone package with its own Cargo.lock and target folder.`);
+    logger.info(message(`no Cargo workspace contains ${dir}, so ${name} is a standalone package with its own Cargo.lock and target folder.`));
   }
 
   const shared = isTable(workspace?.workspace.package) ? workspace.workspace.package : {};

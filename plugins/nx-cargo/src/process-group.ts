@@ -1,9 +1,5 @@
 import type { ResultPromise } from 'execa';
 
-export const CARGO_MISSING =
-  'cargo was not found on PATH. Install Rust with rustup (https://rustup.rs) or your system package manager, ' +
-  'make sure `cargo --version` works in this shell, then run the task again.';
-
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
