@@ -18,6 +18,8 @@ import { parseArgs } from 'node:util';
 import { nodeFileSystem, type DirEntry, type FileSystem } from '@nx-cargo/cargo-workspace';
 import { CliError } from '../cli/cli-error.js';
 import { nxCommand } from '../cli/nx-command.js';
+import { readNxJsonAt } from '../cli/nx-json.js';
+import { pluginOptionsIn } from '../graph/options.js';
 import { requireNxRoot } from '../cli/nx-root.js';
 import { spawnProcessGroup } from '../process-group.js';
 import { refineChangedFiles, type ChangeSources } from './refine-files.js';
@@ -129,8 +131,10 @@ function changedFiles(git: Git, mergeBase: string, head: string | undefined): st
   return [...new Set([...diff, ...untracked])];
 }
 
-function changeSources(git: Git, nxRoot: string, mergeBase: string, head: string | undefined): ChangeSources {
-  return { before: gitTreeFileSystem(git, mergeBase), after: head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot) };
+/** The two trees, and the plugin's options from nx.json (today's: they decide what the inputs files hold on both sides). */
+async function changeSources(git: Git, nxRoot: string, mergeBase: string, head: string | undefined): Promise<ChangeSources> {
+  const options = pluginOptionsIn(await readNxJsonAt(nxRoot));
+  return { before: gitTreeFileSystem(git, mergeBase), after: head ? gitTreeFileSystem(git, head) : nodeFileSystem(nxRoot), ...(options ? { options } : {}) };
 }
 
 /** The nx arguments that also filter `nx show projects`: targets, projects, exclusions. */
@@ -168,7 +172,7 @@ export async function runAffected(argv: string[], env: NodeJS.ProcessEnv, cwd: s
     mergeBase = base;
   }
 
-  const { files, notes } = refineChangedFiles(changedFiles(git, mergeBase, head), changeSources(git, nxRoot, mergeBase, head));
+  const { files, notes } = refineChangedFiles(changedFiles(git, mergeBase, head), await changeSources(git, nxRoot, mergeBase, head));
   for (const note of notes) process.stderr.write(`nx-cargo-affected: ${note}\n`);
   const [node, ...nx] = nxCommand(nxRoot);
   const filesArg = `--files=${files.join(',')}`;

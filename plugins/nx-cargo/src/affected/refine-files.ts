@@ -12,7 +12,9 @@ import {
   type Lockfile,
 } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
-import { CRATE_INPUTS_FILE, PROFILES_DIR, workspaceInputsFiles } from '../graph/workspace-inputs.js';
+import type { InternalPluginOptions } from '../graph/options.js';
+import { CRATE_INPUTS_FILE, PROFILES_DIR } from '../graph/workspace-inputs.js';
+import { workspaceInputsFiles } from './inputs-files.js';
 
 /** The two sides of a change; paths are relative to the Nx workspace root. */
 export interface ChangeSources {
@@ -20,6 +22,8 @@ export interface ChangeSources {
   before: FileSystem;
   /** The tree now (head, or the working tree). */
   after: FileSystem;
+  /** The plugin's options in nx.json, which decide what the inputs files hold (crates left out have none). */
+  options?: InternalPluginOptions;
 }
 
 export interface Refinement {
@@ -91,7 +95,7 @@ function workspaceCrates(fs: FileSystem, dir: string): LockCrate[] {
 function everything(sources: ChangeSources, dir: string, withProfiles: boolean): string[] {
   const manifests = [...workspaceCrates(sources.before, dir), ...workspaceCrates(sources.after, dir)].map((crate) => crate.manifestFile);
   const profiles = withProfiles
-    ? [...(workspaceInputsFiles(sources.before, dir)?.keys() ?? []), ...(workspaceInputsFiles(sources.after, dir)?.keys() ?? [])].filter((path) => !isNamed(path, CRATE_INPUTS_FILE))
+    ? [...(workspaceInputsFiles(sources.before, dir, sources.options)?.keys() ?? []), ...(workspaceInputsFiles(sources.after, dir, sources.options)?.keys() ?? [])].filter((path) => !isNamed(path, CRATE_INPUTS_FILE))
     : [];
   return [...new Set([...manifests, ...profiles])];
 }
@@ -139,8 +143,8 @@ function refineLockfile(file: string, sources: ChangeSources): { files: string[]
  */
 function refineRootManifest(file: string, sources: ChangeSources): { files: string[]; note: string } {
   const dir = dirOf(file);
-  const before = workspaceInputsFiles(sources.before, dir);
-  const after = workspaceInputsFiles(sources.after, dir);
+  const before = workspaceInputsFiles(sources.before, dir, sources.options);
+  const after = workspaceInputsFiles(sources.after, dir, sources.options);
   if (!before || !after) return { files: everything(sources, dir, true), note: `${file}: ${before ? 'does not parse now' : 'did not parse before'}; every crate of its workspace is affected` };
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
   const crates = changed.filter((path) => isNamed(path, CRATE_INPUTS_FILE)).map((path) => joinPath(dirOf(path), 'Cargo.toml'));

@@ -25,6 +25,7 @@ import type { CargoExecutorOptions } from '../executors/cargo/schema.js';
 import type { CargoProjectMetadata } from '../graph/project-metadata.js';
 import { CliError } from '../cli/cli-error.js';
 import { nxCommand } from '../cli/nx-command.js';
+import { readNxJsonAt } from '../cli/nx-json.js';
 import { requireNxRoot } from '../cli/nx-root.js';
 import { addPackageInputs, PackageInputsError } from '../generators/shared/package-inputs.js';
 import { formatReport, tomlInput, type AuditReport } from './audit-report.js';
@@ -181,7 +182,7 @@ async function audit(args: Args, nxRoot: string, env: NodeJS.ProcessEnv): Promis
     const model: InputModel = {
       projects: Object.fromEntries(Object.entries(graph.nodes).map(([name, node]) => [name, node.data])),
       dependencies: Object.fromEntries(Object.entries(graph.dependencies).map(([name, edges]) => [name, edges.map((edge) => edge.target)])),
-      nxNamedInputs: await nxJsonNamedInputs(nxRoot),
+      nxNamedInputs: (await readNxJsonAt(nxRoot)).namedInputs as Record<string, NxInput[]> | undefined,
     };
     const basis = taskBasis(model, { project: args.project, target: args.target, manifestFile: cargo.manifestFile }, { ...nodeFs, nxRoot }, {
       ...(resolved?.files ? { hashedFiles: new Set(resolved.files) } : {}),
@@ -233,16 +234,6 @@ function targetOptions(target: NonNullable<ProjectJson['targets']>[string], conf
   return { ...merged, package: merged.package ?? cargo.package, cwd: merged.cwd ?? (cargo.workspaceDir || '.') } as CargoExecutorOptions;
 }
 
-/** nx.json's namedInputs (nx.json may hold comments, which Nx's own parser accepts). */
-async function nxJsonNamedInputs(nxRoot: string): Promise<Record<string, NxInput[]> | undefined> {
-  const text = readFileSync(join(nxRoot, 'nx.json'), 'utf8');
-  try {
-    return (JSON.parse(text) as { namedInputs?: Record<string, NxInput[]> }).namedInputs;
-  } catch {
-    const { parseJson } = await import('../nx-devkit.js');
-    return parseJson<{ namedInputs?: Record<string, NxInput[]> }>(text).namedInputs;
-  }
-}
 
 /** The CLI without process globals: `argv` without node and the script, the environment, the folder it runs in. */
 export async function runAudit(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {

@@ -50,3 +50,14 @@ export function projectOverride(options: NxCargoPluginOptions | undefined, name:
   const projects = options?.projects ?? {};
   return projects[dir || '.'] ?? projects[name];
 }
+
+/** The plugin's name in nx.json's plugins. */
+export const PLUGIN_NAME = 'nx-cargo';
+
+/** The options of nx-cargo's entry among nx.json's plugins (`{ plugin: 'nx-cargo', options }`), as createNodes gets them. */
+export function pluginOptionsIn(nxJson: { plugins?: unknown[] } | undefined): NxCargoPluginOptions | undefined {
+  for (const entry of nxJson?.plugins ?? []) {
+    if (typeof entry === 'object' && entry !== null && (entry as { plugin?: unknown }).plugin === PLUGIN_NAME) return (entry as { options?: NxCargoPluginOptions }).options;
+  }
+  return undefined;
+}

@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
-  CargoModelError,
   crateWorkspaceParts,
-  externalClosure,
   joinPath,
-  loadCargoRepository,
-  LockfileReader,
-  PROFILE_NAMES,
   profileParts,
   type CargoPackage,
   type CargoWorkspace,
-  type FileSystem,
   type LockPackage,
   type ProfileName,
 } from '@nx-cargo/cargo-workspace';
@@ -63,31 +57,4 @@ export function crateInputsText(pkg: CargoPackage, workspace: CargoWorkspace | u
 export function profileInputsText(workspace: CargoWorkspace, profile: ProfileName): string {
   const title = `# [profile.${profile}] of ${workspace.manifestFile}; the tasks that build with it hash it.`;
   return [HEADER, title, ...profileParts(workspace, profile), ''].join('\n');
-}
-
-/**
- * The inputs files of the Cargo workspace (or package standing alone) whose
- * root is `dir`, as `nx sync` writes them: path -> text, for its crates and
- * profiles. Undefined when its root manifest is missing or does not parse.
- * Crates whose own manifest is broken are left out, as the graph leaves
- * them out.
- */
-export function workspaceInputsFiles(fs: FileSystem, dir: string): Map<string, string> | undefined {
-  const repository = loadCargoRepository(fs, [joinPath(dir, 'Cargo.toml')]);
-  const workspace = repository.workspaces.find((candidate) => candidate.dir === dir);
-  const packages = repository.packages.filter((pkg) => pkg.workspaceDir === dir);
-  if (!workspace && packages.length === 0) return undefined;
-  const lock = new LockfileReader(fs).read(dir);
-  const files = new Map<string, string>();
-  for (const pkg of packages) {
-    let closure: LockPackage[] | undefined;
-    try {
-      closure = lock ? externalClosure(lock, pkg.name, pkg.version) : undefined;
-    } catch (error) {
-      if (!(error instanceof CargoModelError)) throw error;
-    }
-    files.set(crateInputsFile(pkg.dir), crateInputsText(pkg, workspace, closure));
-  }
-  if (workspace) for (const profile of PROFILE_NAMES) files.set(profileInputsFile(dir, profile), profileInputsText(workspace, profile));
-  return files;
 }

@@ -1,6 +1,6 @@
 import type { NxJsonConfiguration, Tree } from '@nx/devkit';
 import { logger, readNxJson, updateNxJson } from '../../nx-devkit.js';
-import { PLUGIN_NAME } from '../shared/nx-cargo-tree.js';
+import { PLUGIN_NAME } from '../../graph/options.js';
 import { addReleaseGroups } from './release-groups.js';
 import type { InitGeneratorSchema } from './schema.js';
 import { message } from '../../messages.js';

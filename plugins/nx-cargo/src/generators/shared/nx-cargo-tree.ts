@@ -2,16 +2,11 @@ import type { Tree } from '@nx/devkit';
 import { readNxJson } from '../../nx-devkit.js';
 import type { DirEntry, FileSystem } from '@nx-cargo/cargo-workspace';
 import { posix } from 'node:path';
-import type { NxCargoPluginOptions } from '../../graph/options.js';
-
-export const PLUGIN_NAME = 'nx-cargo';
+import { pluginOptionsIn, type NxCargoPluginOptions } from '../../graph/options.js';
 
 /** The options of the plugin's entry in nx.json, as createNodes gets them. */
 export function pluginOptions(tree: Tree): NxCargoPluginOptions | undefined {
-  for (const entry of readNxJson(tree)?.plugins ?? []) {
-    if (typeof entry === 'object' && entry.plugin === PLUGIN_NAME) return entry.options as NxCargoPluginOptions | undefined;
-  }
-  return undefined;
+  return pluginOptionsIn(readNxJson(tree) ?? undefined);
 }
 
 /** The model's file system over a generator's tree, so that the files follow pending changes too. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { workspaceInputsFiles } from './workspace-inputs.js';
+import { workspaceInputsFiles } from './inputs-files.js';
 import { memoryFs } from '@nx-cargo/cargo-workspace/testing';
 
 const ROOT = `[workspace]
