@@ -17,9 +17,13 @@ export class TestToolError extends Error {}
  * `cargo install` into TOOLS_DIR/<crate>-<version>.
  */
 export class CargoTool {
-  /** `locked`: install with --locked; `minutes`: about how long the install takes on 2 cores. */
-  constructor({ crate, version, bin = crate, locked, minutes }) {
-    Object.assign(this, { crate, version, bin, locked, minutes });
+  /**
+   * `locked`: install with --locked; `minutes`: about how long the install
+   * takes on 2 cores; `installEnv`: cargo settings for the install only
+   * (profile overrides that keep a CI machine's first run short).
+   */
+  constructor({ crate, version, bin = crate, locked, minutes, installEnv = {} }) {
+    Object.assign(this, { crate, version, bin, locked, minutes, installEnv });
     this.root = join(TOOLS_DIR, `${crate}-${version}`);
   }
 
@@ -58,7 +62,7 @@ export class CargoTool {
     const args = ['install', this.crate, '--version', `=${this.version}`, ...(this.locked ? ['--locked'] : []), '--root', staging];
     log(`${this.crate} ${this.version} is not installed: \`cargo ${args.slice(0, -2).join(' ')}\` into ${this.root} (about ${this.minutes} minutes on 2 cores, once per machine)`);
     const started = Date.now();
-    const result = spawnSync('cargo', args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    const result = spawnSync('cargo', args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...this.installEnv } });
     if (result.error) throw new TestToolError(`cannot run cargo to install ${this.crate} (${result.error.message}); install Rust with rustup first`);
     if (result.status !== 0) throw new TestToolError(`cargo install ${this.crate} --version =${this.version} failed (exit ${result.status}); its output is above`);
     rmSync(this.root, { recursive: true, force: true });
