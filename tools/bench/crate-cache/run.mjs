@@ -24,16 +24,22 @@
 //      what the recording costs;
 //   3. ours warm: `cargo clean`, the store as (2) left it: every unit should be restored;
 //   4. ours relocated: the copy, no target dir, the same store;
-//   4b. ours through nx: `nx run-many -t build --skip-nx-cache` in the same
-//      workspace (an Nx workspace with the plugin installed) after removing
-//      target/, the store as (2) left it: Nx's batch splits the members over
-//      cargo runs by their features; every unit should be restored once;
+//   4a-4b. ours through nx: `nx run-many -t build --skip-nx-cache` in the
+//      same workspace (an Nx workspace with the plugin installed), in a store
+//      of its own: (4a) cold, an empty store, target/ removed; (4b) warm,
+//      target/ removed, the store as (4a) left it. Nx's batch splits the
+//      members over cargo runs by their features, so its units are not all
+//      those of one `cargo build --workspace` (which unifies features across
+//      members): a store filled by (2) would make it compile those, which no
+//      cache should serve; every unit should be restored once;
 //   4c-4f. ours with an S3 remote (moto on 127.0.0.1, started by the benchmark;
 //      a fresh prefix each round): (4c) machine A cold with writing on, timed
 //      until its uploads are done (`nx-cargo-crate-cache flush`, as a CI job
 //      waits); (4d) machine B: the relocated copy, an empty store, reading
 //      the remote; (4e) machine B through `nx run-many -t build
-//      --skip-nx-cache`: target/ removed, an empty store, reading the remote;
+//      --skip-nx-cache`: target/ removed, an empty store, reading what A
+//      uploaded through nx (an untimed run of A's through nx first, to a
+//      prefix of its own, for the reason of 4a-4b);
 //      (4f) machine B with the remote down (connection refused), an empty store;
 //   5-7. the same three with sccache: an empty SCCACHE_DIR for (5), and a
 //      fresh server for each build (started untimed before it, stopped after
@@ -175,7 +181,8 @@ function prepare(tools) {
   if (tools.wrapper) {
     fixture.oursStore = temp('store');
     fixture.unrecordedStore = temp('store-unrecorded');
-    fixture.tempDirs.push(fixture.oursStore, fixture.unrecordedStore);
+    fixture.nxStore = temp('nx-store');
+    fixture.tempDirs.push(fixture.oursStore, fixture.unrecordedStore, fixture.nxStore);
     // The project graph, once, so that the nx row times the tasks (Nx reuses it while no Cargo file changes).
     tools.ws.nxOk(['show', 'projects']);
   }
@@ -209,6 +216,7 @@ function columnsFor(fixture, only) {
     oursColdUnrecorded: { group: 'unrecorded', short: 'ours-cold-unrecorded', label: 'ours, cold, recording off (test-only switch)', measure: () => oursColdUnrecorded(fixture) },
     oursWarm: { group: 'ours', short: 'ours-warm', label: 'ours, warm (cargo clean, store filled)', measure: () => oursWarm(fixture, round, fixture.main, 'warm') },
     oursMoved: { group: 'ours', short: 'ours-relocated', label: 'ours, relocated (copy, same store)', measure: () => oursWarm(fixture, round, fixture.moved, 'relocated') },
+    oursNxCold: { group: 'nx', short: 'ours-nx-cold', label: 'ours through nx run-many -t build, cold (empty store)', measure: () => oursThroughNxCold(fixture, round) },
     oursNx: { group: 'nx', short: 'ours-nx', label: 'ours through nx run-many -t build, warm', measure: () => oursThroughNx(fixture, round) },
     remoteWrite: { group: 'remote', short: 'remote-a', label: 'ours cold, writing the remote (A, until uploaded)', measure: () => remoteWrite(fixture, round) },
     remoteRead: { group: 'remote', short: 'remote-b', label: 'ours with the remote (B: relocated, empty store)', measure: () => remoteRead(fixture, round) },
@@ -259,15 +267,29 @@ function oursWarm(fixture, round, root, kind) {
  * what a task-cache miss costs through the plugin's batch executor, with the
  * crate store warm. Counts restores per unit from the store's event log.
  */
-function oursThroughNx(fixture, round) {
-  if (!round.oursFilled) throw new BenchError('ours through nx: the cold build of this round did not fill the store');
+/** `nx run-many -t build --skip-nx-cache` in the Nx workspace, target/ removed first; checked, and timed. */
+function nxRunMany(fixture, env, what) {
   rmSync(join(fixture.main, 'target'), { recursive: true, force: true });
+  const { ms, result } = timed(() => spawnSync(process.execPath, [fixture.ws.packages.nxBin, 'run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static'], { cwd: fixture.main, env: buildEnv({ ...NX_ENV, NX_CACHE_DIRECTORY: join(fixture.main, '.nx/cache'), ...env }), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
+  if (result.status !== 0) throw new BenchError(`nx run-many -t build (${what}) exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
+  checkApp(fixture, fixture.main, `nx run-many -t build (${what})`);
+  return ms;
+}
+
+function oursThroughNxCold(fixture, round) {
+  round.nxFilled = false;
+  emptyDir(fixture.nxStore);
   const started = Date.now();
-  const env = buildEnv({ ...NX_ENV, NX_CACHE_DIRECTORY: join(fixture.main, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: fixture.oursStore });
-  const { ms, result } = timed(() => spawnSync(process.execPath, [fixture.ws.packages.nxBin, 'run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static'], { cwd: fixture.main, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-  if (result.status !== 0) throw new BenchError(`nx run-many -t build exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
-  checkApp(fixture, fixture.main, 'nx run-many -t build');
-  return { ms, cache: restoresSince(fixture.oursStore, started) };
+  const ms = nxRunMany(fixture, { NX_CARGO_CRATE_CACHE_DIR: fixture.nxStore }, 'cold');
+  round.nxFilled = true;
+  return { ms, cache: restoresSince(fixture.nxStore, started) };
+}
+
+function oursThroughNx(fixture, round) {
+  if (!round.nxFilled) throw new BenchError('ours through nx: the cold run through nx of this round did not fill its store');
+  const started = Date.now();
+  const ms = nxRunMany(fixture, { NX_CARGO_CRATE_CACHE_DIR: fixture.nxStore }, 'warm');
+  return { ms, cache: restoresSince(fixture.nxStore, started) };
 }
 
 /** Restores and compiles the store logged since `started`, and how many distinct units were restored. */
@@ -347,17 +369,22 @@ function remoteRead(fixture, round) {
   return withOursStats(fixture, () => buildSample(fixture, fixture.moved, env, 'cargo build with ours reading the remote (B)'), remote.stores.b);
 }
 
-/** Machine B through nx: `nx run-many -t build --skip-nx-cache`, target/ removed, an empty store, reading the remote. */
+/**
+ * Machine B through nx: `nx run-many -t build --skip-nx-cache`, target/
+ * removed, an empty store, reading what A uploaded through nx (untimed
+ * here, to a prefix of its own; its flush waits for the uploads).
+ */
 function remoteThroughNx(fixture, round) {
   if (!round.remoteFilled) throw new BenchError('remote through nx: the writing row of this round did not fill the remote');
   const { remote } = fixture;
+  const prefix = `${remote.prefix}nx/`;
+  emptyDir(remote.stores.a);
+  nxRunMany(fixture, { NX_CARGO_CRATE_CACHE_DIR: remote.stores.a, ...remote.env(remote.endpoint, prefix, true) }, 'A writing the remote');
+  const flush = spawnSync(process.execPath, [fixture.statsCli, 'flush'], { env: buildEnv({ NX_CARGO_CRATE_CACHE_DIR: remote.stores.a }), encoding: 'utf8' });
+  if (flush.status !== 0) throw new BenchError(`nx-cargo-crate-cache flush failed:\n${lastLines(flush.stderr)}`);
   emptyDir(remote.stores.b);
-  rmSync(join(fixture.main, 'target'), { recursive: true, force: true });
   const started = Date.now();
-  const env = buildEnv({ ...NX_ENV, NX_CACHE_DIRECTORY: join(fixture.main, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: remote.stores.b, ...remote.env(remote.endpoint, remote.prefix, false) });
-  const { ms, result } = timed(() => spawnSync(process.execPath, [fixture.ws.packages.nxBin, 'run-many', '-t', 'build', '--skip-nx-cache', '--output-style=static'], { cwd: fixture.main, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }));
-  if (result.status !== 0) throw new BenchError(`nx run-many -t build (remote) exited ${result.status}:\n${lastLines(`${result.stdout}\n${result.stderr}`)}`);
-  checkApp(fixture, fixture.main, 'nx run-many -t build with the remote');
+  const ms = nxRunMany(fixture, { NX_CARGO_CRATE_CACHE_DIR: remote.stores.b, ...remote.env(remote.endpoint, prefix, false) }, 'B reading the remote');
   return { ms, cache: restoresSince(remote.stores.b, started) };
 }
 
@@ -579,7 +606,7 @@ function printReport(fixture, columns, { runs, only }) {
   const rows = [['', 'median', 'min', 'max', 'units (last run)', 'cache stats (last run)'], ...shown.map((key) => row(key))];
   if (only.has('baseline') && only.has('ours')) rows.push(ratio('ours cold / no-wrapper cold', 'oursCold', 'baselineCold', atMost(1.1)), ratio('ours warm / no-wrapper cold', 'oursWarm', 'baselineCold', atMost(0.3)), ratio('ours relocated / no-wrapper cold', 'oursMoved', 'baselineCold', atMost(0.3)));
   if (only.has('baseline') && only.has('unrecorded')) rows.push(ratio('ours cold, recording off / no-wrapper cold', 'oursColdUnrecorded', 'baselineCold'), ratio('ours cold / ours cold, recording off', 'oursCold', 'oursColdUnrecorded'));
-  if (only.has('baseline') && only.has('nx')) rows.push(ratio('ours through nx, warm / no-wrapper cold', 'oursNx', 'baselineCold', atMost(0.3)));
+  if (only.has('baseline') && only.has('nx')) rows.push(ratio('ours through nx, cold / no-wrapper cold', 'oursNxCold', 'baselineCold'), ratio('ours through nx, warm / no-wrapper cold', 'oursNx', 'baselineCold', atMost(0.3)));
   if (only.has('baseline') && only.has('remote')) {
     rows.push(
       ratio('remote: A writing / no-wrapper cold', 'remoteWrite', 'baselineCold'),
