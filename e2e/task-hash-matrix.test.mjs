@@ -247,9 +247,11 @@ describe('task hashes, change by change', () => {
 
   it('committed after nx sync: the hashes agree, plain nx affected selects a superset, nx-cargo-affected exactly them', () => {
     const base = hashes(ws);
+    let output = '';
     const affectedTasks = (command) => {
       const result = spawnSync(command[0], [...command.slice(1), `-t=${TARGETS.join(',')}`, '--graph=affected.json'], { cwd: ws.root, env: ws.nxEnv(), encoding: 'utf8' });
-      assert.equal(result.status, 0, `${command.join(' ')}\n${result.stdout}${result.stderr}`);
+      output = `${command.join(' ')}\n${result.stdout}${result.stderr}`;
+      assert.equal(result.status, 0, output);
       // The helper runs nothing, and writes no graph, when no changed file reaches a project.
       if (/no changed file reaches any project/.test(result.stdout)) return [];
       const tasks = Object.keys(JSON.parse(ws.read('affected.json')).tasks.tasks).sort();
@@ -270,7 +272,7 @@ describe('task hashes, change by change', () => {
         const precise = affectedTasks([process.execPath, ws.bin('nx-cargo-affected'), '--base', 'main']);
         lines.push(`  ${change.name}: changed ${expected.length}, plain nx affected ${plain.length}, nx-cargo-affected ${precise.length}`);
         assert.deepEqual(expected.filter((task) => !plain.includes(task)), [], `plain nx affected misses tasks of ${change.name}`);
-        assert.deepEqual(precise, expected, `nx-cargo-affected, ${change.name}`);
+        assert.deepEqual(precise, expected, `nx-cargo-affected, ${change.name}\n${output}`);
       } finally {
         ws.git('checkout', '--quiet', '--force', 'main');
         ws.git('clean', '--quiet', '-fd');

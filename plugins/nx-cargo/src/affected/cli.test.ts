@@ -9,6 +9,11 @@ describe('nx-cargo-affected arguments', () => {
     assert.deepEqual(args, { base: 'main', head: 'HEAD~1', print: true, json: true, help: false, rest: ['-t', 'build', '--parallel=3', '--exclude', 'docs', '--', 'x'] });
   });
 
+  it('passes groups of short options on whole (Node would split -t=build,test into letters)', () => {
+    const args = readArgs(['--base', 'main', '-t=build,test', '-c=ci', '--graph=affected.json']);
+    assert.deepEqual(args.rest, ['-t=build,test', '-c=ci', '--graph=affected.json']);
+  });
+
   it('refuses what it cannot honour, naming the fix', () => {
     const refused = (argv: string[], reason: RegExp) => assert.throws(() => readArgs(argv), (error: unknown) => error instanceof CliError && error.exitCode === 2 && reason.test(error.message));
     refused(['-t', 'build'], /--base is required/);

@@ -47,18 +47,24 @@ const OWN_OPTIONS = {
 /** nx arguments that choose the changed files: this tool chooses them. */
 const FILE_SELECTORS = new Set(['files', 'uncommitted', 'untracked']);
 
+/** A group of short options (`-t=build,test`, `-c=ci`) is nx's to read; Node's parser would split it into letters and renumber what follows. */
+const isShortOptionGroup = (arg: string) => /^-[^-]./.test(arg);
+
 /** Node's parser takes this tool's options; every other argument goes on to nx affected untouched. */
 export function readArgs(argv: string[]): Args {
-  const { values, tokens } = parseArgs({ args: argv, options: OWN_OPTIONS, strict: false, allowPositionals: true, tokens: true });
-  const rest: string[] = [];
+  const parsed = argv.flatMap((arg, index) => (isShortOptionGroup(arg) ? [] : [index]));
+  const { values, tokens } = parseArgs({ args: parsed.map((index) => argv[index]), options: OWN_OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  const own = new Set<number>();
   for (const token of tokens) {
     if (token.kind === 'option' && token.name in OWN_OPTIONS) {
       if (OWN_OPTIONS[token.name as keyof typeof OWN_OPTIONS].type === 'string' && !token.value) throw new CliError(`--${token.name} needs a value\n${USAGE}`);
-      continue;
+      own.add(parsed[token.index]);
+      if (token.value !== undefined && !token.inlineValue) own.add(parsed[token.index + 1]);
+    } else if (token.kind === 'option' && FILE_SELECTORS.has(token.name)) {
+      throw new CliError(`--${token.name} is not for nx-cargo-affected, which picks the files from --base and --head\n${USAGE}`);
     }
-    if (token.kind === 'option' && FILE_SELECTORS.has(token.name)) throw new CliError(`--${token.name} is not for nx-cargo-affected, which picks the files from --base and --head\n${USAGE}`);
-    rest.push(argv[token.index]);
   }
+  const rest = argv.filter((_, index) => !own.has(index));
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   const args = { base: text(values.base) ?? '', head: text(values.head), print: values.print === true, json: values.json === true, help: values.help === true, rest };
   if (args.help) return args;
