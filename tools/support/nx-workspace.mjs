@@ -17,6 +17,9 @@ export const BUILTIN_CRATE_CACHE = { 'nx-cargo:cargo': { options: { crateCache: 
 /** Plain, reproducible Nx: no daemon, no cloud, no TUI. */
 export const NX_ENV = { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false' };
 
+/** Who commits in a test workspace, by the tests or by nx (`nx release`): a fresh machine has no git identity. */
+const GIT_IDENTITY = { GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' };
+
 export class NxWorkspace {
   /**
    * `nx`: the nx version to install beside the plugin (default: the
@@ -71,7 +74,7 @@ export class NxWorkspace {
   }
 
   git(...args) {
-    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'e2e', GIT_AUTHOR_EMAIL: 'e2e@example.com', GIT_COMMITTER_NAME: 'e2e', GIT_COMMITTER_EMAIL: 'e2e@example.com' } });
+    return execFileSync('git', args, { cwd: this.root, encoding: 'utf8', env: { ...process.env, ...GIT_IDENTITY } });
   }
 
   /** The environment nx runs with here: plain Nx, this workspace's own cache, and `env` on top. */
@@ -80,7 +83,7 @@ export class NxWorkspace {
     // under ~/.nx; each workspace here keeps its own so runs never hit
     // entries written by another test or an earlier run.
     // The crate cache's store likewise stays inside the workspace.
-    const merged = { ...process.env, ...NX_ENV, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: join(this.root, '.nx/crate-cache'), ...env };
+    const merged = { ...process.env, ...NX_ENV, ...GIT_IDENTITY, NX_CACHE_DIRECTORY: join(this.root, '.nx/cache'), NX_CARGO_CRATE_CACHE_DIR: join(this.root, '.nx/crate-cache'), ...env };
     // A test runner's own context would make `node --test` inside a task skip its files.
     delete merged.NODE_TEST_CONTEXT;
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
