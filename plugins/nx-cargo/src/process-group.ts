@@ -6,12 +6,13 @@ const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  * Spawns a command (argv array, no shell) in a process group of its own, so that
  * stopping it stops rustc, build scripts and test binaries too: on SIGINT,
  * SIGTERM or SIGHUP to this process, or when it exits, the whole group gets
- * the signal, then SIGKILL if it is still there two seconds later.
+ * the signal, then SIGKILL if it is still there two seconds later. `env`
+ * replaces the environment; Node leaves out its unset (undefined) entries.
  */
 export async function spawnProcessGroup(
   command: string,
   args: string[],
-  options: { cwd: string; stdout: 'inherit' | 'pipe'; stderr: 'inherit' | 'pipe'; env?: Record<string, string> },
+  options: { cwd: string; stdout: 'inherit' | 'pipe'; stderr: 'inherit' | 'pipe'; env?: NodeJS.ProcessEnv },
 ): Promise<{ child: ResultPromise }> {
   // execa is ESM-only: a dynamic import keeps this CommonJS module free of require(esm).
   const { execa } = await import('execa');

@@ -186,7 +186,7 @@ export async function runAffected(argv: string[], env: NodeJS.ProcessEnv, cwd: s
   if (args.print) {
     let projects: string[] = [];
     if (files.length > 0) {
-      const { child } = await spawnProcessGroup(node, [...nx, 'show', 'projects', '--affected', filesArg, ...projectFilters(args.rest)], { cwd: nxRoot, stdout: 'pipe', stderr: 'pipe', env: definedOnly(env) });
+      const { child } = await spawnProcessGroup(node, [...nx, 'show', 'projects', '--affected', filesArg, ...projectFilters(args.rest)], { cwd: nxRoot, stdout: 'pipe', stderr: 'pipe', env });
       const result = await child;
       if (result.exitCode !== 0) {
         process.stderr.write(`nx show projects failed (exit ${result.exitCode}):\n${String(result.stderr ?? '')}${String(result.stdout ?? '')}\n`);
@@ -207,11 +207,7 @@ export async function runAffected(argv: string[], env: NodeJS.ProcessEnv, cwd: s
     process.stdout.write('nx-cargo-affected: no changed file reaches any project; nothing to run\n');
     return 0;
   }
-  const { child } = await spawnProcessGroup(node, [...nx, 'affected', filesArg, ...args.rest], { cwd: nxRoot, stdout: 'inherit', stderr: 'inherit', env: definedOnly(env) });
+  const { child } = await spawnProcessGroup(node, [...nx, 'affected', filesArg, ...args.rest], { cwd: nxRoot, stdout: 'inherit', stderr: 'inherit', env });
   const result = await child;
   return result.exitCode ?? (result.signal ? 130 : 1);
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -234,7 +234,6 @@ function targetOptions(target: NonNullable<ProjectJson['targets']>[string], conf
   return { ...merged, package: merged.package ?? cargo.package, cwd: merged.cwd ?? (cargo.workspaceDir || '.') } as CargoExecutorOptions;
 }
 
-
 /** The CLI without process globals: `argv` without node and the script, the environment, the folder it runs in. */
 export async function runAudit(argv: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
   const args = readArgs(argv);

@@ -197,14 +197,10 @@ function realWorkspace(dir: string): string {
 async function kacheSummary(kache: string, run: KacheRun, env: NodeJS.ProcessEnv, only: { package: string } | undefined): Promise<string | undefined> {
   // The window, the run's duration and a margin, only bounds how much of kache's event log is read.
   const window = `${Math.ceil((Date.now() - run.startedAt) / 1000) + 60}s`;
-  const { child } = await spawnProcessGroup(kache, ['report', '--format', 'json', '--root', run.root, '--since', window], { cwd: run.cwd, stdout: 'pipe', stderr: 'pipe', env: definedOnly(env) });
+  const { child } = await spawnProcessGroup(kache, ['report', '--format', 'json', '--root', run.root, '--since', window], { cwd: run.cwd, stdout: 'pipe', stderr: 'pipe', env });
   const result = await child;
   if (result.exitCode !== 0) return `crate cache: \`kache report\` failed (${String(result.stderr).trim().split('\n').at(-1) || `exit ${result.exitCode}`}), so this task cannot say what kache did`;
   return summarize(ownedBy(parseKacheReport(String(result.stdout), run.shared ? run.startedAt : undefined), only));
-}
-
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
 /** One slice of the report's `traceEvents`: every event kache logged, passthroughs included. */

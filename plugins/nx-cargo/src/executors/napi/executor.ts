@@ -30,7 +30,7 @@ export async function runNapiBuild(options: NapiExecutorOptions, workspaceRoot: 
     throw error;
   }
   const cwd = join(workspaceRoot, options.cwd);
-  const { child } = await spawnProcessGroup(process.execPath, [cli, ...args], { cwd, env: env as Record<string, string>, stdout: 'inherit', stderr: 'inherit' });
+  const { child } = await spawnProcessGroup(process.execPath, [cli, ...args], { cwd, env, stdout: 'inherit', stderr: 'inherit' });
   const result = await child;
   // No exit code and no signal: the process never ran (a missing folder, no permission to run Node).
   if (result.exitCode === undefined && result.signal === undefined) {
