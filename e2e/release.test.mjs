@@ -209,15 +209,21 @@ describe('nx release version with one fixed group', () => {
  */
 const SLOW_UPLOADS = { uploadDelayMs: 1500 };
 
+/** A workspace of one fixed release group that publishes to a fresh slow registry: the publish-order suite and its negative control start alike. */
+async function publishingToSlowRegistry() {
+  const registry = await startCargoRegistry(SLOW_UPLOADS);
+  const ws = releaseWorkspace('fixed');
+  useRegistry(ws, registry);
+  return { ws, registry };
+}
+
 // One release group, so that only the tasks' dependsOn orders the crates (Nx publishes group after group),
 // and tasks in parallel, so that nothing else does (one at a time, Nx picks them in project graph order).
 describe('nx release publish for crates', () => {
   let ws;
   let registry;
   before(async () => {
-    registry = await startCargoRegistry(SLOW_UPLOADS);
-    ws = releaseWorkspace('fixed');
-    useRegistry(ws, registry);
+    ({ ws, registry } = await publishingToSlowRegistry());
     commitAll(ws, 'chore: use the test registry');
   });
   after(async () => {
@@ -300,9 +306,7 @@ describe('negative control: publishing without the dependency-order edge', () =>
   let ws;
   let registry;
   before(async () => {
-    registry = await startCargoRegistry(SLOW_UPLOADS);
-    ws = releaseWorkspace('fixed');
-    useRegistry(ws, registry);
+    ({ ws, registry } = await publishingToSlowRegistry());
     // A user's targetDefaults entry replaces the inferred dependsOn: the only change from 'nx release publish for crates'.
     const nxJson = JSON.parse(ws.read('nx.json'));
     nxJson.targetDefaults = { 'nx-release-publish': { dependsOn: [] } };
