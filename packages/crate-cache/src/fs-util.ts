@@ -19,6 +19,14 @@ export async function readTextIfExists(file: string): Promise<string | undefined
   }
 }
 
+/** True when something is at `file`; any error reads as nothing there. */
+export async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function statIfExists(file: string): Promise<Stats | undefined> {
   try {
     return await stat(file);

@@ -8,6 +8,7 @@ import type { KeyPart } from './key.js';
 import { normalizeText, type PathRoots } from './path-roots.js';
 import { codegenValue, isLinked, type RustcCompile } from './rustc-args.js';
 import { errorCode, writeFileAtomic } from './fs-util.js';
+import { glibcVersion } from './glibc.js';
 import { hashFile as hashFileContents } from './hash.js';
 import { tempName } from './store/index.js';
 
@@ -135,7 +136,7 @@ export async function ioParts(compile: RustcCompile, rustc: string, cwd: string,
   }
   if (isLinked(compile)) {
     parts.push({ class: 'linker', name: 'linker', value: await linkerIdentity(codegenValue(compile.options, 'linker') ?? 'cc', env, memo, roots) });
-    parts.push({ class: 'libc', name: 'glibc', value: glibcVersion() });
+    parts.push({ class: 'libc', name: 'glibc', value: glibcVersion() ?? 'unknown' });
   }
   return parts;
 }
@@ -174,9 +175,3 @@ async function linkerIdentity(linker: string, env: NodeJS.ProcessEnv, memo: Comm
   return `${normalizeText(resolved, roots)} ${version.split('\n')[0]}`;
 }
 
-let glibc: string | undefined;
-/** glibc's version: host executables and proc macros link against it. Asked once per process (a report costs ms). */
-function glibcVersion(): string {
-  glibc ??= (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime ?? 'unknown';
-  return glibc;
-}

@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { hash } from 'blake3';
 import type { DepInfo } from './dep-info.js';
+import { exists } from './fs-util.js';
 import type { KeyPart } from './key.js';
 import { hashFile } from './key-inputs.js';
 import type { MacroReads } from './macro-reads.js';
@@ -85,13 +86,6 @@ async function listingOf(dir: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
 }
 
 /**

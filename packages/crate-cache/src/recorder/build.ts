@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { errorCode, errorMessage, install, unlinkIfExists } from '../fs-util.js';
+import { errorCode, errorMessage, exists, install, unlinkIfExists } from '../fs-util.js';
+import { glibcVersion } from '../glibc.js';
 import { hashBuffer } from '../hash.js';
 import { StoreLayout } from '../store/index.js';
 
@@ -44,12 +45,6 @@ export interface BuildRecorderOptions {
   compiler?: string;
   /** Environment for the compiler (default: this process's). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** glibc's version when this process runs on glibc (Node reports it), else undefined. */
-function glibcVersion(): string | undefined {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
-  return header?.glibcVersionRuntime;
 }
 
 /**
@@ -106,13 +101,4 @@ export async function buildRecorder(options: BuildRecorderOptions): Promise<stri
     throw new RecorderUnavailableError('io', library, errorMessage(error), { cause: error });
   }
   return library;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
