@@ -23,6 +23,11 @@ export const say = {
   info: (text: string) => console.log(message(text)),
 };
 
+/** "1 unit", "3 units": a count and its noun, as messages write it. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export const CARGO_MISSING =
   'cargo was not found on PATH. Install Rust with rustup (https://rustup.rs) or your system package manager, ' +
   'make sure `cargo --version` works in this shell, then run the task again.';

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { plural } from '../messages.js';
 
 /** A program a build script or proc macro ran, as the audit saw it. */
 export interface ProgramRun {
@@ -269,9 +270,5 @@ export function formatReport(report: AuditReport, prefix = 'nx-cargo-audit'): st
   if (report.uncovered.length === 0) return `${prefix}: every workspace file, variable and program ${task}'s build read is among its inputs (${checked})\n`;
   const lines = report.uncovered.map((finding) => `  ${finding.message}`);
   const count = report.uncovered.length;
-  return `${prefix}: ${task}'s build read ${count} thing${count === 1 ? '' : 's'} that its inputs do not cover (${checked}):\n${lines.join('\n')}\n`;
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+  return `${prefix}: ${task}'s build read ${plural(count, 'thing')} that its inputs do not cover (${checked}):\n${lines.join('\n')}\n`;
 }

@@ -5,7 +5,7 @@ import type { CargoProjectMetadata } from '../../graph/project-metadata.js';
 import { cargoArgs, runsNextest, targetArgs } from './cargo-args.js';
 import { PackageOutcome } from './package-outcome.js';
 import { isMissingCommand, spawnProcessGroup } from '../../process-group.js';
-import { CARGO_MISSING, outputLine } from '../../messages.js';
+import { CARGO_MISSING, outputLine, plural } from '../../messages.js';
 import { setUpCrateCache, type CrateCache } from './crate-cache.js';
 import { planBatch, type PlannedTask } from './batch-plan.js';
 import { featureCompatibleGroups } from './feature-guard.js';
@@ -230,10 +230,6 @@ async function report(task: PlannedTask, outcome: PackageOutcome, success: boole
   // cargo's view: units it ran (whether the crate cache restored or compiled them) and units it found up to date.
   const status = success ? `${plural(outcome.compiled, 'unit')} built, ${outcome.fresh} up to date` : outcome.failureReason(failed.filter((name) => name !== task.options.package));
   return done(task.id, success, `${noticeLine(task)}${outcome.diagnostics.join('')}${await cacheLine(crateCache, shared)}${summaryLine(task, success, startTime, status)}`, startTime);
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function noticeLine(task: PlannedTask): string {

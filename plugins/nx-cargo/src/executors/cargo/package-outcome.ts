@@ -1,4 +1,5 @@
 import type { CargoMessage } from '@nx-cargo/cargo-workspace';
+import { plural } from '../../messages.js';
 
 /** What one cargo process did for one package. */
 export class PackageOutcome {
@@ -31,7 +32,7 @@ export class PackageOutcome {
 
   /** Why the package failed, once cargo has exited unsuccessfully; `failedElsewhere` names packages that had errors. */
   failureReason(failedElsewhere: readonly string[]): string {
-    if (this.errors > 0) return `${this.errors} error${this.errors === 1 ? '' : 's'}`;
+    if (this.errors > 0) return plural(this.errors, 'error');
     const cause = failedElsewhere.length > 0 ? `${failedElsewhere.join(', ')} failed to compile` : 'cargo stopped before it';
     if (this.missing.size > 0) return `${[...new Set([...this.missing].map((target) => target.split(':')[0]))].join(', ')} not built: ${cause}`;
     return `cargo failed: ${cause}`;
