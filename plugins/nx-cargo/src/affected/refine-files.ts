@@ -91,12 +91,14 @@ function workspaceCrates(fs: FileSystem, dir: string): LockCrate[] {
     .map((pkg) => ({ name: pkg.name, version: pkg.version, manifestFile: pkg.manifestFile }));
 }
 
-/** Every crate of the workspace at `dir`, on either side (and its profile files): what a change that cannot be compared may reach. */
-function everything(sources: ChangeSources, dir: string, withProfiles: boolean): string[] {
+/**
+ * Every crate of the workspace at `dir`, on either side, and the profile
+ * files among the inputs files given (the sides' own, where they were made):
+ * what a change that cannot be compared may reach.
+ */
+function everything(sources: ChangeSources, dir: string, inputsFiles: Array<Map<string, string> | undefined> = []): string[] {
   const manifests = [...workspaceCrates(sources.before, dir), ...workspaceCrates(sources.after, dir)].map((crate) => crate.manifestFile);
-  const profiles = withProfiles
-    ? [...(workspaceInputsFiles(sources.before, dir, sources.options)?.keys() ?? []), ...(workspaceInputsFiles(sources.after, dir, sources.options)?.keys() ?? [])].filter((path) => !isNamed(path, CRATE_INPUTS_FILE))
-    : [];
+  const profiles = inputsFiles.flatMap((files) => [...(files?.keys() ?? [])]).filter((path) => !isNamed(path, CRATE_INPUTS_FILE));
   return [...new Set([...manifests, ...profiles])];
 }
 
@@ -106,7 +108,7 @@ function readLock(file: string, text: string | undefined): Lockfile | undefined 
 
 function refineLockfile(file: string, sources: ChangeSources): { files: string[]; note: string } {
   const dir = dirOf(file);
-  const widen = (why: string) => ({ files: [file, ...everything(sources, dir, false)], note: `${file}: ${why}; every crate of its workspace is affected` });
+  const widen = (why: string) => ({ files: [file, ...everything(sources, dir)], note: `${file}: ${why}; every crate of its workspace is affected` });
   const afterText = sources.after.readFile(file);
   if (afterText === undefined) return widen('deleted');
   let before: Lockfile | undefined;
@@ -145,7 +147,7 @@ function refineRootManifest(file: string, sources: ChangeSources): { files: stri
   const dir = dirOf(file);
   const before = workspaceInputsFiles(sources.before, dir, sources.options);
   const after = workspaceInputsFiles(sources.after, dir, sources.options);
-  if (!before || !after) return { files: everything(sources, dir, true), note: `${file}: ${before ? 'does not parse now' : 'did not parse before'}; every crate of its workspace is affected` };
+  if (!before || !after) return { files: everything(sources, dir, [before, after]), note: `${file}: ${before ? 'does not parse now' : 'did not parse before'}; every crate of its workspace is affected` };
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((path) => before.get(path) !== after.get(path)).sort();
   const crates = changed.filter((path) => isNamed(path, CRATE_INPUTS_FILE)).map((path) => joinPath(dirOf(path), 'Cargo.toml'));
   const profiles = changed.filter((path) => !isNamed(path, CRATE_INPUTS_FILE));
