@@ -21,6 +21,8 @@ const OUR_WRAPPER = execFileSync(process.execPath, [CACHE_CLI, 'wrapper'], { enc
 export const BASE_ENV = { APP_MODE: 'dev', CARGO_TERM_COLOR: 'never' };
 
 const scratch = mkdtempSync(join(tmpdir(), 'crate-cache-e2e-'));
+// Copies, target dirs and stores of a test file take gigabytes: they go when its process ends, pass or fail.
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
 
 function script(name, body) {
   const file = join(scratch, name);
